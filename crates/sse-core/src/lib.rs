@@ -35,6 +35,10 @@ extern crate std;
 pub mod decode;
 pub mod encode;
 pub mod event;
+#[cfg(feature = "std")]
+pub mod http;
+#[cfg(feature = "std")]
+pub mod stream;
 
 pub use decode::{DecodeError, Decoded, Decoder, Limits, MessageEvent};
 pub use encode::{DataEncoder, Frame, encode_into, encoded_len};
