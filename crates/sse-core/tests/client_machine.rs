@@ -605,6 +605,15 @@ fn same_seed_gives_same_delays_and_seeds_differ() {
 }
 
 #[test]
+fn machine_and_reasons_can_move_across_threads() {
+    fn assert_send_sync<T: Send + Sync + 'static>() {}
+    assert_send_sync::<ClientMachine>();
+    assert_send_sync::<Action>();
+    assert_send_sync::<StopReason>();
+    assert_send_sync::<ClientConfig>();
+}
+
+#[test]
 fn reasons_describe_what_went_wrong() {
     let cases = [
         (Disconnect::EndOfStream, "the server ended the stream"),
@@ -664,6 +673,8 @@ fn input() -> impl Strategy<Value = Input> {
         b"\r",
         b"event: e\n",
         b"data: a very long line indeed that breaks small limits\n",
+        b"\xEF\xBB\xBF",
+        b"data: \xFF\xFE\n",
     ]);
     prop_oneof![
         3 => (status, content_type).prop_map(|(s, c)| Input::Response(s, c)),
@@ -677,8 +688,8 @@ fn input() -> impl Strategy<Value = Input> {
     ]
 }
 
-/// A configuration, and the delay floor it sets.
-fn config() -> impl Strategy<Value = (ClientConfig, Duration)> {
+/// A configuration, and the delay floor and ceiling it sets.
+fn config() -> impl Strategy<Value = (ClientConfig, Duration, Duration)> {
     (
         0u64..5_000,
         0u64..2_000,
@@ -698,13 +709,14 @@ fn config() -> impl Strategy<Value = (ClientConfig, Duration)> {
                 .idle_timeout(idle.map(ms))
                 .reconnect_on_server_error(server)
                 .limits(limits);
-            (config, ms(min))
+            (config, ms(min), ms(max).max(ms(min)))
         })
 }
 
 /// What the adapter believes, checked against what the machine says.
 struct Observer {
     min_delay: Duration,
+    max_delay: Duration,
     open: bool,
     stopped: bool,
 }
@@ -722,6 +734,7 @@ impl Observer {
             Action::Event(_) => assert!(self.open, "an event outside an open stream"),
             Action::Reconnecting { delay, attempt, .. } => {
                 assert!(*delay >= self.min_delay, "{delay:?} below the floor");
+                assert!(*delay <= self.max_delay, "{delay:?} above the ceiling");
                 assert!(*attempt >= 1);
                 self.open = false;
             }
@@ -745,7 +758,7 @@ proptest! {
 
     #[test]
     fn arbitrary_inputs_keep_the_promises(
-        (config, min_delay) in config(),
+        (config, min_delay, max_delay) in config(),
         seed in any::<u64>(),
         inputs in prop::collection::vec(input(), 0..60),
     ) {
@@ -753,6 +766,7 @@ proptest! {
         let mut now = clock.ms(0);
         let mut observer = Observer {
             min_delay,
+            max_delay,
             open: false,
             stopped: false,
         };

@@ -117,6 +117,9 @@ impl ClientMachine {
 
     /// The response arrived: its status and `Content-Type` header (raw bytes; `None`
     /// when absent). Ignored unless a request is in flight.
+    ///
+    /// Redirects are the HTTP client's business (fetch follows them): report the
+    /// final response.
     pub fn handle_response(&mut self, now: Instant, status: u16, content_type: Option<&[u8]>) {
         if !matches!(self.state, State::AwaitingResponse { .. }) {
             return;
@@ -128,7 +131,8 @@ impl ClientMachine {
         }
     }
 
-    /// Bytes of the response body arrived. Ignored unless the stream is open.
+    /// Bytes of the response body arrived, in any chunking. Ignored unless the stream
+    /// is open (and when empty: no bytes is no sign of life).
     pub fn handle_data(&mut self, now: Instant, bytes: &[u8]) {
         let State::Open { last_activity } = &mut self.state else {
             return;
