@@ -212,7 +212,7 @@ impl fmt::Display for StopReason {
                 f,
                 "gave up after {attempts} reconnection attempts; last failure: {last}"
             ),
-            StopReason::Decode(error) => write!(f, "stream rejected: {}", DecodeMessage(error)),
+            StopReason::Decode(error) => write!(f, "stream rejected: {error}"),
             StopReason::Closed => f.write_str("closed by the application"),
         }
     }
@@ -222,6 +222,7 @@ impl std::error::Error for StopReason {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             StopReason::RetriesExhausted { last, .. } => Some(last),
+            StopReason::Decode(error) => Some(error),
             _ => None,
         }
     }
@@ -233,21 +234,5 @@ fn write_status(status: u16, f: &mut fmt::Formatter<'_>) -> fmt::Result {
     match reason_phrase(status) {
         Some(phrase) => write!(f, "{status} {phrase}"),
         None => write!(f, "{status}"),
-    }
-}
-
-/// Describes a decoder error.
-struct DecodeMessage<'a>(&'a DecodeError);
-
-impl fmt::Display for DecodeMessage<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0 {
-            DecodeError::LineTooLong { limit } => {
-                write!(f, "a line is longer than the limit of {limit} bytes")
-            }
-            DecodeError::EventTooLarge { limit } => {
-                write!(f, "an event is larger than the limit of {limit} bytes")
-            }
-        }
     }
 }

@@ -116,7 +116,11 @@ fn decode_error_stops_after_the_events_before_it() {
     assert_eq!(events(&actions), [triple("message", "before", "")]);
     match actions.last() {
         Some(Action::Stopped(reason @ StopReason::Decode(_))) => {
-            assert!(!reason.to_string().is_empty());
+            assert_eq!(
+                reason.to_string(),
+                "stream rejected: event stream line longer than the limit of 64 bytes"
+            );
+            assert!(std::error::Error::source(reason).is_some());
         }
         other => panic!("expected a decode stop, got {other:?}"),
     }
