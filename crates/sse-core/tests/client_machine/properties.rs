@@ -29,6 +29,8 @@ fn input() -> impl Strategy<Value = Input> {
     ]);
     let chunk = prop::sample::select(vec![
         &b"data: x\n"[..],
+        b"data: whole\n\n",
+        b"id: 9\ndata: with id\n\n",
         b"\n",
         b"retry: 0\n",
         b"retry: 99999999\n",
@@ -42,15 +44,17 @@ fn input() -> impl Strategy<Value = Input> {
         b"\xEF\xBB\xBF",
         b"data: \xFF\xFE\n",
     ]);
+    // Mostly valid responses, so that sequences get past the first one.
     prop_oneof![
-        3 => (status, content_type).prop_map(|(s, c)| Input::Response(s, c)),
-        4 => prop::collection::vec(chunk, 0..5).prop_map(|parts| Input::Data(parts.concat())),
-        1 => Just(Input::End),
+        3 => Just(Input::Response(200, Some(&b"text/event-stream"[..]))),
+        1 => (status, content_type).prop_map(|(s, c)| Input::Response(s, c)),
+        5 => prop::collection::vec(chunk, 0..5).prop_map(|parts| Input::Data(parts.concat())),
+        2 => Just(Input::End),
         2 => Just(Input::Error),
         2 => (0u64..120_000).prop_map(Input::Tick),
-        2 => Just(Input::Deadline),
+        3 => Just(Input::Deadline),
         1 => Just(Input::PollOne),
-        1 => prop::sample::select(vec![Input::Close, Input::End]),
+        1 => prop::bool::weighted(0.2).prop_map(|close| if close { Input::Close } else { Input::End }),
     ]
 }
 
@@ -63,7 +67,7 @@ fn config() -> impl Strategy<Value = (ClientConfig, Duration, Duration)> {
         prop::option::of(0u32..4),
         prop::option::of(1u64..30_000),
         any::<bool>(),
-        prop::option::of(8usize..64),
+        prop::option::weighted(0.2, 8usize..64),
     )
         .prop_map(|(initial, min, max, retries, idle, server, line)| {
             let limits = line.map_or(Limits::default(), |l| Limits::default().max_line(l));

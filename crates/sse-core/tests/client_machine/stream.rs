@@ -84,12 +84,20 @@ fn server_retry_zero_never_goes_below_the_floor() {
     let (delay, _, _) = reconnecting(&mut machine);
     assert!(ms(250) <= delay && delay <= ms(312) + ms(1), "{delay:?}");
 
-    // Failures right after are floored too.
-    let (_, mut now) = wait_for_connect(&mut machine, delay, clock.ms(2));
-    for _ in 0..3 {
+    // A first failure draws from [125, 250] ms; the floor lifts it to exactly 250.
+    let (_, now) = wait_for_connect(&mut machine, delay, clock.ms(2));
+    machine.handle_response(now, 200, SSE);
+    assert_eq!(drain(&mut machine), [Action::Open]);
+    machine.handle_error(now, refused());
+    let (delay, attempt, _) = reconnecting(&mut machine);
+    assert_eq!((delay, attempt), (ms(250), 1));
+
+    // Backoff grows from the floor: attempt n draws from [250 × 2^(n-2), 250 × 2^(n-1)] ms.
+    let mut now = wait_for_connect(&mut machine, delay, now).1;
+    for cap in [500, 1000, 2000] {
         machine.handle_error(now, refused());
         let (delay, _, _) = reconnecting(&mut machine);
-        assert!(delay >= ms(250), "{delay:?}");
+        assert!(ms(cap / 2) <= delay && delay <= ms(cap), "{delay:?}");
         now = wait_for_connect(&mut machine, delay, now).1;
     }
 }
