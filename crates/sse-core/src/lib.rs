@@ -37,6 +37,10 @@ pub mod client;
 pub mod decode;
 pub mod encode;
 pub mod event;
+#[cfg(feature = "std")]
+pub mod http;
+#[cfg(feature = "std")]
+pub mod stream;
 
 #[cfg(feature = "std")]
 pub use client::{

@@ -1,0 +1,3 @@
+//! The `sse` command (work in progress).
+
+fn main() {}
