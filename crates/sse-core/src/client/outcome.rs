@@ -31,9 +31,10 @@ pub enum ReadyState {
 pub enum Action {
     /// Make the request now, dropping any previous connection.
     ///
-    /// Send `Accept: text/event-stream` and `Cache-Control: no-cache`, plus
-    /// `Last-Event-ID` with this id when it is `Some` (it is `Some` exactly when the
-    /// last event ID is non-empty).
+    /// Send `Accept: text/event-stream` and `Cache-Control: no-cache`
+    /// ([`http::REQUEST_HEADERS`](crate::http::REQUEST_HEADERS)), plus
+    /// `Last-Event-ID` ([`http::LAST_EVENT_ID`](crate::http::LAST_EVENT_ID)) with this
+    /// id when it is `Some` (it is `Some` exactly when the last event ID is non-empty).
     Connect {
         /// The value of the `Last-Event-ID` request header, if one is to be sent.
         last_event_id: Option<EventId>,

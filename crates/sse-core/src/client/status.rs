@@ -3,6 +3,7 @@
 use std::string::String;
 
 use super::outcome::{Disconnect, StopReason};
+use crate::http::is_event_stream;
 
 /// What a response means for the connection.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -100,30 +101,9 @@ fn is_transient(status: u16) -> bool {
     status == 429 || (500..600).contains(&status)
 }
 
-/// Whether a `Content-Type` header names `text/event-stream`: its essence (the part
-/// before any `;` parameters, without surrounding whitespace) compared
-/// ASCII-case-insensitively.
-fn is_event_stream(content_type: &[u8]) -> bool {
-    let essence = content_type.split(|&byte| byte == b';').next();
-    essence
-        .unwrap_or_default()
-        .trim_ascii()
-        .eq_ignore_ascii_case(b"text/event-stream")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn essence_ignores_parameters_case_and_whitespace() {
-        assert!(is_event_stream(b"text/event-stream"));
-        assert!(is_event_stream(b"Text/Event-Stream; charset=utf-8"));
-        assert!(is_event_stream(b" text/event-stream ;charset=utf-8"));
-        assert!(!is_event_stream(b"text/event-streams"));
-        assert!(!is_event_stream(b"text/html; x=text/event-stream"));
-        assert!(!is_event_stream(b""));
-    }
 
     #[test]
     fn transient_statuses() {
