@@ -240,6 +240,12 @@ impl Decoder {
         self.queue.len()
     }
 
+    /// Bytes held for the unfinished line and the event in progress (queued items
+    /// not counted). Never more than the line limit plus the event limit plus one.
+    pub fn buffered_len(&self) -> usize {
+        self.line.len().saturating_add(self.block.size())
+    }
+
     /// Holds back the bytes of a possible BOM at the start of a stream. Returns the
     /// input left to decode, or `None` when all of it was held back.
     fn strip_bom<'a>(&mut self, input: &'a [u8]) -> Option<&'a [u8]> {
