@@ -11,7 +11,7 @@ use super::backoff::Backoff;
 use super::config::ClientConfig;
 use super::outcome::{Action, Disconnect, ReadyState, StopReason, TransportError};
 use super::reader::StreamReader;
-use super::status::{Verdict, judge_response};
+use super::response::{Verdict, judge_response};
 
 /// Where the connection is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

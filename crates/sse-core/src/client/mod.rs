@@ -124,7 +124,7 @@ mod config;
 mod machine;
 mod outcome;
 mod reader;
-mod status;
+mod response;
 
 pub use config::ClientConfig;
 pub use machine::ClientMachine;

@@ -8,7 +8,7 @@ use std::string::String;
 use crate::decode::{DecodeError, MessageEvent};
 use crate::event::EventId;
 
-use super::status::reason_phrase;
+use super::response::reason_phrase;
 
 /// The `readyState` of the browser's `EventSource`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
