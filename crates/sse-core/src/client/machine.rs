@@ -153,7 +153,7 @@ impl ClientMachine {
     /// The response body ended cleanly. Reconnects after the reconnection time.
     /// Ignored unless the stream is open.
     pub fn handle_end(&mut self, now: Instant) {
-        if matches!(self.state, State::Open { .. }) && self.finish_stream() {
+        if matches!(self.state, State::Open { .. }) {
             self.reconnect(now, Disconnect::EndOfStream);
         }
     }
@@ -161,12 +161,10 @@ impl ClientMachine {
     /// Connecting failed, or the connection broke. Reconnects with backoff. Ignored
     /// unless a request is in flight or the stream is open.
     pub fn handle_error(&mut self, now: Instant, error: TransportError) {
-        let live = match self.state {
-            State::AwaitingResponse { .. } => true,
-            State::Open { .. } => self.finish_stream(),
-            _ => false,
-        };
-        if live {
+        if matches!(
+            self.state,
+            State::AwaitingResponse { .. } | State::Open { .. }
+        ) {
             self.reconnect(now, Disconnect::Transport(error));
         }
     }
@@ -235,19 +233,6 @@ impl ClientMachine {
         self.attempts = 0;
         self.reader.restart();
         self.actions.push_back(Action::Open);
-    }
-
-    /// Delivers what the end of the stream completes; `false` if that stopped the
-    /// machine.
-    fn finish_stream(&mut self) -> bool {
-        let (actions, retry) = (&mut self.actions, &mut self.reconnection_time);
-        match self.reader.finish(|item| deliver(item, actions, retry)) {
-            Ok(()) => true,
-            Err(error) => {
-                self.stop(StopReason::Decode(error));
-                false
-            }
-        }
     }
 
     /// Gives the current connection up and schedules the next, or stops when the

@@ -53,7 +53,9 @@ impl StreamReader {
         self.last_event_id = id;
     }
 
-    /// Prepares for a new connection's stream; the last event ID is kept.
+    /// Prepares for a new connection's stream: whatever the previous one left
+    /// unfinished (a cut line, an event without its blank line, and any `id` in it)
+    /// is dropped, as at the end of a stream; the last event ID is kept.
     pub(super) fn restart(&mut self) {
         self.decoder.restart();
     }
@@ -66,12 +68,6 @@ impl StreamReader {
         sink: impl FnMut(Decoded),
     ) -> Result<(), DecodeError> {
         self.decoder.feed(bytes);
-        self.drain(sink)
-    }
-
-    /// The stream ended (cleanly or not): hands over whatever the end completes.
-    pub(super) fn finish(&mut self, sink: impl FnMut(Decoded)) -> Result<(), DecodeError> {
-        self.decoder.finish();
         self.drain(sink)
     }
 

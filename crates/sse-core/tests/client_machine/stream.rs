@@ -135,3 +135,26 @@ fn decode_error_stops_after_the_events_before_it() {
     assert_eq!(machine.ready_state(), ReadyState::Closed);
     assert_eq!(machine.poll_action(), None);
 }
+
+#[test]
+fn an_event_cut_by_the_disconnect_is_dropped_with_its_id() {
+    let clock = Clock::new();
+    let mut machine = open(ClientConfig::default(), clock);
+    machine.handle_data(clock.ms(1), b"id: 1\ndata: kept\n\nid: 2\ndata: cu");
+    assert_eq!(
+        events(&drain(&mut machine)),
+        [triple("message", "kept", "1")]
+    );
+    machine.handle_error(clock.ms(2), refused());
+    let (delay, _, _) = reconnecting(&mut machine);
+    assert_eq!(machine.last_event_id(), &id("1"));
+
+    // The next stream starts clean: nothing of the cut line or its id survives.
+    let (connect, at) = wait_for_connect(&mut machine, delay, clock.ms(2));
+    assert_eq!(connect, connect_with(Some("1")));
+    machine.handle_response(at, 200, SSE);
+    machine.handle_data(at, b"t\n\ndata: fresh\n\n");
+    let actions = drain(&mut machine);
+    assert_eq!(actions.first(), Some(&Action::Open));
+    assert_eq!(events(&actions), [triple("message", "fresh", "1")]);
+}
