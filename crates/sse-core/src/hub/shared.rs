@@ -280,6 +280,11 @@ impl Shared {
             }
             *cursor += 1;
             if filter.matches_path(entry.topic.as_str()) {
+                if out.capacity() == 0 {
+                    // First frame ever: size the buffer once (an idle subscriber has
+                    // none).
+                    out.reserve_exact(capacity);
+                }
                 out.push_back(entry.frame.clone());
             }
         }
