@@ -273,7 +273,7 @@ impl Shared {
             // Everything evicted past the cursor was on other topics.
             *cursor = first;
         }
-        let (front, back) = window.from_index(*cursor).unwrap_or_default();
+        let (front, back) = window.entries_from(*cursor).unwrap_or_default();
         for entry in front.iter().chain(back) {
             if out.len() >= capacity {
                 return Fill::Open;
