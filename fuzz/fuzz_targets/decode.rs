@@ -7,19 +7,34 @@ use libfuzzer_sys::fuzz_target;
 use sse_core::{DecodeError, Decoded, Decoder, Limits};
 
 /// Decodes `pieces` in order, checking the memory bound after each feed.
-fn run(limits: Limits, pieces: &[&[u8]]) -> (Vec<Result<Decoded, DecodeError>>, String, Option<std::time::Duration>) {
+fn run(
+    limits: Limits,
+    pieces: &[&[u8]],
+) -> (
+    Vec<Result<Decoded, DecodeError>>,
+    String,
+    Option<std::time::Duration>,
+) {
     let bound = limits.event_limit() + 3 * limits.line_limit() + 4;
     let mut decoder = Decoder::with_limits(limits);
     let mut items = Vec::new();
     for piece in pieces {
         decoder.feed(piece);
-        assert!(decoder.buffered_len() <= bound, "{} > {bound}", decoder.buffered_len());
+        assert!(
+            decoder.buffered_len() <= bound,
+            "{} > {bound}",
+            decoder.buffered_len()
+        );
         items.extend(std::iter::from_fn(|| decoder.next_item()));
     }
     decoder.finish();
     items.extend(std::iter::from_fn(|| decoder.next_item()));
     assert_eq!(decoder.buffered_len(), 0);
-    (items, decoder.last_event_id().as_str().to_owned(), decoder.retry())
+    (
+        items,
+        decoder.last_event_id().as_str().to_owned(),
+        decoder.retry(),
+    )
 }
 
 fuzz_target!(|input: &[u8]| {
