@@ -152,7 +152,17 @@ impl Subscription {
     /// is over (see [`end_reason`](Self::end_reason)), `Pending` after registering
     /// `cx`'s waker, which is woken once when an event for its topics arrives or the
     /// hub closes.
+    #[inline]
     pub fn poll_frame(&mut self, cx: &mut Context<'_>) -> Poll<Option<Frame>> {
+        // Fast path, inlined into the caller: a frame of the current batch.
+        match self.ready.pop_front() {
+            Some(frame) => Poll::Ready(Some(frame)),
+            None => self.poll_refill(cx),
+        }
+    }
+
+    /// The buffer is empty: read the next batch, or park.
+    fn poll_refill(&mut self, cx: &mut Context<'_>) -> Poll<Option<Frame>> {
         loop {
             match self.next_ready() {
                 Ok(frame) => return Poll::Ready(Some(frame)),
@@ -169,8 +179,12 @@ impl Subscription {
     }
 
     /// The next frame if one is ready, without registering a waker.
+    #[inline]
     pub fn try_next_frame(&mut self) -> Result<Frame, TryFrameError> {
-        self.next_ready()
+        match self.ready.pop_front() {
+            Some(frame) => Ok(frame),
+            None => self.next_ready(),
+        }
     }
 
     /// A buffered frame, else one batch read from the window.
@@ -245,6 +259,7 @@ impl FrameSource for Subscription {
     type Error = Infallible;
 
     /// Whole frames only, so a keep-alive may go between any two.
+    #[inline]
     fn poll_chunk(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Chunk, Infallible>>> {
         self.poll_frame(cx)
             .map(|frame| frame.map(|f| Ok(Chunk::frame(f))))
