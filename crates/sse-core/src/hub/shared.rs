@@ -5,14 +5,14 @@
 //! 1. `order` (a mutex): publishers only. It serializes stamping, encoding and
 //!    appending, so ids enter the window in order. Subscribers never take it.
 //! 2. `window` (a read-write lock): the frames. Publishers and `subscribe` write;
-//!    subscribers read a batch of frames under a shared read lock.
+//!    a subscriber takes the read lock once per 32-event segment (it reads the
+//!    segment's frames without any lock).
 //! 3. `registry` (a mutex): subscribers by topic, parked wakers, evictions. Taken
 //!    briefly by publishers (inside `window`, so that an eviction is recorded before any
 //!    later one), by a subscriber that parks, and on subscribe/drop.
 //!
 //! Wakers are collected under the locks and woken after every lock is released.
 
-use alloc::collections::VecDeque;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
@@ -27,7 +27,7 @@ use super::stats::{Counters, HubStats, MAX_TRACKED_TOPICS};
 use super::store::{Position, Stamp};
 use super::subscription::{EndReason, Replay};
 use super::topic::{Topic, TopicFilter};
-use super::window::{Entry, Seek, Window};
+use super::window::{Entry, Seek, Segment, Window};
 use crate::encode::Frame;
 use crate::event::{Event, EventId};
 
@@ -52,14 +52,15 @@ struct CloseMark {
     final_frame: Option<Frame>,
 }
 
-/// What a subscriber's read of the window found.
-#[derive(Debug, PartialEq, Eq)]
-pub(crate) enum Fill {
-    /// The subscription goes on (frames may or may not have been added).
-    Open,
-    /// The subscription is over; frames added before (e.g. the final frame) still go
-    /// out.
-    Ended(EndReason),
+/// Where a subscriber goes on from.
+#[derive(Debug)]
+pub(crate) enum Advance {
+    /// Entries from the cursor on are in this segment.
+    More(Arc<Segment>),
+    /// The cursor is at the end; the segment its next entry will be in, if allocated.
+    AtEnd(Option<Arc<Segment>>),
+    /// The subscription is over; the final frame, if any, goes out first.
+    Ended(EndReason, Option<Frame>),
 }
 
 /// Shared by every handle and subscription of one hub.
@@ -163,6 +164,10 @@ impl Shared {
         event.set_id(Some(id.clone()));
         let frame = Frame::encode(&event);
         drop(event);
+        // The first clone of freshly encoded bytes turns them into shared bytes (an
+        // allocation and a compare-and-swap). Do it here, on the publisher, so that no
+        // subscriber pays for it, and subscribers on several threads do not race to.
+        drop(frame.clone());
         let bytes = frame.len();
         let mut wakers = Vec::new();
         {
@@ -251,49 +256,32 @@ impl Shared {
         Ok((key, cursor, replay))
     }
 
-    /// Copies up to `capacity` frames that `filter` matches, from `cursor` on, into
-    /// `out`, advancing `cursor` past every entry looked at.
-    pub(crate) fn fill(
-        &self,
-        filter: &TopicFilter,
-        cursor: &mut u64,
-        out: &mut VecDeque<Frame>,
-        capacity: usize,
-    ) -> Fill {
+    /// Moves a subscriber on from `cursor` when its segment has nothing more for it:
+    /// checks for lag, and hands out the segment that holds the cursor.
+    pub(crate) fn advance(&self, filter: &TopicFilter, cursor: &mut u64) -> Advance {
         let state = read(&self.window);
         let window = &state.window;
-        if *cursor < window.first_index() {
-            let first = window.first_index();
+        let first = window.first_index();
+        if *cursor < first {
             if lock(&self.registry).lost_since(filter, *cursor) {
                 Counters::bump(&self.counters.dropped_lagged);
-                return Fill::Ended(EndReason::Lagged {
-                    missed: first - *cursor,
-                });
+                let missed = first - *cursor;
+                return Advance::Ended(EndReason::Lagged { missed }, None);
             }
             // Everything evicted past the cursor was on other topics.
             *cursor = first;
         }
-        let (front, back) = window.entries_from(*cursor).unwrap_or_default();
-        for entry in front.iter().chain(back) {
-            if out.len() >= capacity {
-                return Fill::Open;
-            }
-            *cursor += 1;
-            if filter.matches_path(entry.topic.as_str()) {
-                if out.capacity() == 0 {
-                    // First frame ever: size the buffer once (an idle subscriber has
-                    // none).
-                    out.reserve_exact(capacity);
-                }
-                out.push_back(entry.frame.clone());
+        let segment = window.segment_for(*cursor).cloned();
+        if *cursor < window.end_index() {
+            if let Some(segment) = segment {
+                return Advance::More(segment);
             }
         }
         match &state.close {
-            Some(close) if *cursor >= close.at && out.len() < capacity => {
-                out.extend(close.final_frame.clone());
-                Fill::Ended(EndReason::Closed)
+            Some(close) if *cursor >= close.at => {
+                Advance::Ended(EndReason::Closed, close.final_frame.clone())
             }
-            _ => Fill::Open,
+            _ => Advance::AtEnd(segment),
         }
     }
 
@@ -365,8 +353,8 @@ impl Shared {
 
 /// Evicts what is over the window's limits at `now`, recording each eviction.
 fn trim(window: &mut Window, registry: &mut Registry, now: std::time::Instant) {
-    while let Some((index, entry)) = window.evict_one(now) {
-        registry.mark_evicted(&entry.topic, index);
+    while let Some((index, topic)) = window.evict_one(now) {
+        registry.mark_evicted(&topic, index);
     }
 }
 
