@@ -271,17 +271,17 @@ impl Shared {
             // Everything evicted past the cursor was on other topics.
             *cursor = first;
         }
-        let segment = window.segment_for(*cursor).cloned();
-        if *cursor < window.end_index() {
-            if let Some(segment) = segment {
-                return Advance::More(segment);
-            }
+        let segment = window.segment_for(*cursor);
+        if *cursor < window.end_index()
+            && let Some(segment) = segment
+        {
+            return Advance::More(segment.clone());
         }
         match &state.close {
             Some(close) if *cursor >= close.at => {
                 Advance::Ended(EndReason::Closed, close.final_frame.clone())
             }
-            _ => Advance::AtEnd(segment),
+            _ => Advance::AtEnd(segment.cloned()),
         }
     }
 
