@@ -9,7 +9,7 @@ use core::task::{Context, Poll};
 use super::registry::SlotKey;
 use super::shared::{Advance, Shared};
 use super::topic::TopicFilter;
-use super::window::Segment;
+use super::window::{Segment, Slot};
 use crate::encode::Frame;
 use crate::stream::{Chunk, FrameSource};
 
@@ -157,9 +157,10 @@ impl Subscription {
     /// hub closes.
     #[inline]
     pub fn poll_frame(&mut self, cx: &mut Context<'_>) -> Poll<Option<Frame>> {
-        // Fast path, inlined into the caller: the next frame of the current segment.
+        // Fast path, inlined into the caller: the next frame of the current segment,
+        // cloned straight into the result.
         match self.next_in_segment() {
-            Some(frame) => Poll::Ready(Some(frame)),
+            Some(slot) => Poll::Ready(Some(slot.frame.clone())),
             None => self.poll_slow(cx),
         }
     }
@@ -168,22 +169,27 @@ impl Subscription {
     #[inline]
     pub fn try_next_frame(&mut self) -> Result<Frame, TryFrameError> {
         match self.next_in_segment() {
-            Some(frame) => Ok(frame),
+            Some(slot) => Ok(slot.frame.clone()),
             None => self.next_ready(),
         }
     }
 
-    /// The next matching frame already written to the segment held, without locking.
+    /// The next matching entry already written to the segment held, without locking.
     #[inline]
-    fn next_in_segment(&mut self) -> Option<Frame> {
-        let segment = self.segment.as_ref()?;
-        while let Some(entry) = segment.get(self.cursor) {
-            self.cursor += 1;
-            if self.filter.matches_path(entry.topic.as_str()) {
-                return Some(entry.frame.clone());
+    fn next_in_segment(&mut self) -> Option<&Slot> {
+        let segment = self.segment.as_deref()?;
+        let mut cursor = self.cursor;
+        let found = loop {
+            let Some(slot) = segment.get(cursor) else {
+                break None;
+            };
+            cursor += 1;
+            if self.filter.matches_path(slot.topic.as_str()) {
+                break Some(slot);
             }
-        }
-        None
+        };
+        self.cursor = cursor;
+        found
     }
 
     /// Nothing in the segment: move on, or park.
@@ -206,8 +212,8 @@ impl Subscription {
     /// The next frame, moving to the next segment (one read lock) as often as needed.
     fn next_ready(&mut self) -> Result<Frame, TryFrameError> {
         loop {
-            if let Some(frame) = self.next_in_segment() {
-                return Ok(frame);
+            if let Some(slot) = self.next_in_segment() {
+                return Ok(slot.frame.clone());
             }
             if let Some(reason) = self.end {
                 return self.final_frame.take().ok_or(TryFrameError::Ended(reason));

@@ -37,11 +37,25 @@ pub(crate) struct Entry {
     pub(crate) at: Instant,
 }
 
+/// What subscribers read of an entry, kept small (they walk every slot).
+#[derive(Debug)]
+pub(crate) struct Slot {
+    pub(crate) frame: Frame,
+    pub(crate) topic: Topic,
+}
+
+/// What only the window itself reads of an entry (under the hub's lock).
+#[derive(Debug, Clone, Copy)]
+struct Meta {
+    position: Position,
+    at: Instant,
+}
+
 /// [`SEGMENT_LEN`] consecutive entries, from index `first`, each set once.
 #[derive(Debug)]
 pub(crate) struct Segment {
     first: u64,
-    slots: [OnceLock<Entry>; SEGMENT_LEN],
+    slots: [OnceLock<Slot>; SEGMENT_LEN],
 }
 
 impl Segment {
@@ -54,7 +68,7 @@ impl Segment {
 
     /// The entry at `index`, if it is in this segment and has been written.
     #[inline]
-    pub(crate) fn get(&self, index: u64) -> Option<&Entry> {
+    pub(crate) fn get(&self, index: u64) -> Option<&Slot> {
         let offset = usize::try_from(index.checked_sub(self.first)?).ok()?;
         self.slots.get(offset)?.get()
     }
@@ -92,6 +106,8 @@ pub(crate) struct Window {
     /// Segments holding `first_index..end_index` (the first may start before, the last
     /// may have unwritten slots).
     segments: VecDeque<Arc<Segment>>,
+    /// Position and time of each entry from `first_index` on.
+    meta: VecDeque<Meta>,
     first_index: u64,
     end_index: u64,
     bytes: usize,
@@ -106,6 +122,7 @@ impl Window {
     pub(crate) fn new(limits: Limits) -> Window {
         Window {
             segments: VecDeque::new(),
+            meta: VecDeque::new(),
             first_index: 0,
             end_index: 0,
             bytes: 0,
@@ -145,14 +162,21 @@ impl Window {
         if !self.segments.back().is_some_and(|c| c.holds(index)) {
             self.segments.push_back(Arc::new(Segment::new(index)));
         }
-        self.bytes += entry.frame.len();
-        self.last = Some(entry.position);
+        let Entry {
+            position,
+            topic,
+            frame,
+            at,
+        } = entry;
+        self.bytes += frame.len();
+        self.last = Some(position);
+        self.meta.push_back(Meta { position, at });
         if let Some(slot) = self.segments.back().and_then(|c| {
             let offset = usize::try_from(index - c.first).ok()?;
             c.slots.get(offset)
         }) {
             // A slot past the end was never written: `set` cannot fail.
-            let _ = slot.set(entry);
+            let _ = slot.set(Slot { frame, topic });
         }
         self.end_index += 1;
         index
@@ -162,17 +186,19 @@ impl Window {
     /// topic (the caller records the eviction against the topic).
     pub(crate) fn evict_one(&mut self, now: Instant) -> Option<(u64, Topic)> {
         let index = self.first_index;
-        let front = self.get(index)?;
+        let meta = *self.meta.front()?;
+        let slot = self.get(index)?;
         let over_count = self.len() > self.limits.count;
         let over_bytes = self.bytes > self.limits.bytes && self.len() > 1;
-        let too_old = now.saturating_duration_since(front.at) > self.limits.age;
+        let too_old = now.saturating_duration_since(meta.at) > self.limits.age;
         if !(over_count || over_bytes || too_old) {
             return None;
         }
-        let evicted = (front.topic.clone(), front.frame.len(), front.position);
+        let (topic, len) = (slot.topic.clone(), slot.frame.len());
+        self.meta.pop_front();
         self.first_index += 1;
-        self.bytes -= evicted.1;
-        self.last_evicted = Some(evicted.2);
+        self.bytes -= len;
+        self.last_evicted = Some(meta.position);
         while self
             .segments
             .front()
@@ -180,11 +206,11 @@ impl Window {
         {
             self.segments.pop_front();
         }
-        Some((index, evicted.0))
+        Some((index, topic))
     }
 
     /// The entry at `index`, if held.
-    fn get(&self, index: u64) -> Option<&Entry> {
+    fn get(&self, index: u64) -> Option<&Slot> {
         if index < self.first_index || index >= self.end_index {
             return None;
         }
@@ -208,16 +234,8 @@ impl Window {
         if self.last_evicted.is_some_and(|evicted| after < evicted) {
             return Seek::Expired;
         }
-        // The first index whose position is above `after` (binary search).
-        let (mut low, mut high) = (self.first_index, self.end_index);
-        while low < high {
-            let mid = low + (high - low) / 2;
-            match self.get(mid) {
-                Some(entry) if entry.position <= after => low = mid + 1,
-                _ => high = mid,
-            }
-        }
-        Seek::From(low)
+        let skip = self.meta.partition_point(|m| m.position <= after);
+        Seek::From(self.first_index + skip as u64)
     }
 
     /// How many entries from `index` on match `filter`.
@@ -245,7 +263,7 @@ mod tests {
         Entry {
             position: Position::new(1, seq),
             topic: Topic::new(topic).unwrap(),
-            frame: Frame::encode(&crate::Event::new("xxxxxxxxxx")),
+            frame: Frame::encode(&crate::Event::new(alloc::format!("{seq:010}"))),
             at,
         }
     }
@@ -335,7 +353,8 @@ mod tests {
         assert_eq!((w.first_index(), w.end_index()), (60, 100));
         assert_eq!(w.segment_count(), 3);
         let segment = w.segment_for(70).unwrap().clone();
-        assert_eq!(segment.get(70).unwrap().position.minor(), 70);
+        assert_eq!(segment.get(70).unwrap().frame, entry(70, "a", now).frame);
+        assert_ne!(segment.get(71).unwrap().frame, entry(70, "a", now).frame);
         assert!(segment.get(96).is_none(), "another segment's index");
         let tail = w.segment_for(100).unwrap();
         assert!(
@@ -353,6 +372,6 @@ mod tests {
             evict_all(&mut w, now);
         }
         assert_eq!(w.segment_count(), 2);
-        assert_eq!(segment.get(95).unwrap().position.minor(), 95);
+        assert_eq!(segment.get(95).unwrap().frame, entry(95, "b", now).frame);
     }
 }
