@@ -8,10 +8,12 @@
 //!    a subscriber takes the read lock once per 32-event segment (it reads the
 //!    segment's frames without any lock).
 //! 3. `registry` (a mutex): subscribers by topic, parked wakers, evictions. Taken
-//!    briefly by publishers (inside `window`, so that an eviction is recorded before any
-//!    later one), by a subscriber that parks, and on subscribe/drop.
+//!    by publishers inside `window` (so an eviction is recorded before any reader can
+//!    see it), held a moment longer than `window` to collect the wakers; by a subscriber
+//!    that parks, and on subscribe/drop.
 //!
-//! Wakers are collected under the locks and woken after every lock is released.
+//! Wakers are woken, and segments that left the window are freed, after every lock is
+//! released.
 
 use alloc::sync::Arc;
 use alloc::vec::Vec;
@@ -170,6 +172,7 @@ impl Shared {
         drop(frame.clone());
         let bytes = frame.len();
         let mut wakers = Vec::new();
+        let retired;
         {
             let mut state = write(&self.window);
             if let Some(newest) = state.window.last_position().filter(|&n| position <= n) {
@@ -183,12 +186,15 @@ impl Shared {
                 at: now,
             });
             let mut registry = lock(&self.registry);
-            trim(&mut state.window, &mut registry, now);
-            registry.take_wakers(topic, &mut wakers);
-            drop(registry);
+            retired = trim(&mut state.window, &mut registry, now);
             self.end_index
                 .store(state.window.end_index(), Ordering::Release);
+            // Readers may go on while the wakers are collected (evictions are recorded
+            // already, so no reader misjudges a lag).
+            drop(state);
+            registry.take_wakers(topic, &mut wakers);
         }
+        drop(retired);
         remember_last_id(order, topic, id);
         self.counters.published(bytes);
         Ok(wakers)
@@ -235,7 +241,7 @@ impl Shared {
             return Err(SubscribeError::Closed);
         }
         let mut registry = lock(&self.registry);
-        trim(&mut state.window, &mut registry, self.config.clock.now());
+        let retired = trim(&mut state.window, &mut registry, self.config.clock.now());
         let window = &state.window;
         let live = window.end_index();
         let (cursor, replay) = match after {
@@ -252,7 +258,12 @@ impl Shared {
         };
         let key = registry.insert(filter).ok_or(SubscribeError::Full {
             max: u32::MAX as usize - 1,
-        })?;
+        });
+        // Segments that left the window are freed after the locks.
+        drop(registry);
+        drop(state);
+        drop(retired);
+        let key = key?;
         Ok((key, cursor, replay))
     }
 
@@ -351,11 +362,19 @@ impl Shared {
     }
 }
 
-/// Evicts what is over the window's limits at `now`, recording each eviction.
-fn trim(window: &mut Window, registry: &mut Registry, now: std::time::Instant) {
-    while let Some((index, topic)) = window.evict_one(now) {
-        registry.mark_evicted(&topic, index);
+/// Evicts what is over the window's limits at `now`, recording each eviction. Returns
+/// the segments that left the window, for the caller to drop after its locks.
+fn trim(
+    window: &mut Window,
+    registry: &mut Registry,
+    now: std::time::Instant,
+) -> Vec<Arc<Segment>> {
+    let mut retired = Vec::new();
+    while let Some(evicted) = window.evict_one(now) {
+        registry.mark_evicted(&evicted.topic, evicted.index);
+        retired.extend(evicted.segment);
     }
+    retired
 }
 
 fn remember_last_id(order: &mut Order, topic: &Topic, id: EventId) {

@@ -89,6 +89,14 @@ pub(crate) struct Limits {
     pub(crate) age: Duration,
 }
 
+/// What [`Window::evict_one`] took out.
+#[derive(Debug)]
+pub(crate) struct Evicted {
+    pub(crate) index: u64,
+    pub(crate) topic: Topic,
+    pub(crate) segment: Option<Arc<Segment>>,
+}
+
 /// Where a resume from a position starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Seek {
@@ -183,8 +191,10 @@ impl Window {
     }
 
     /// Evicts the oldest entry if it is over a limit at `now`, returning its index and
-    /// topic (the caller records the eviction against the topic).
-    pub(crate) fn evict_one(&mut self, now: Instant) -> Option<(u64, Topic)> {
+    /// topic (the caller records the eviction against the topic), and the segment that
+    /// left the window with it, if any (the caller drops it outside the hub's locks: it
+    /// frees up to 32 frames).
+    pub(crate) fn evict_one(&mut self, now: Instant) -> Option<Evicted> {
         let index = self.first_index;
         let meta = *self.meta.front()?;
         let slot = self.get(index)?;
@@ -199,14 +209,16 @@ impl Window {
         self.first_index += 1;
         self.bytes -= len;
         self.last_evicted = Some(meta.position);
-        while self
-            .segments
-            .front()
-            .is_some_and(|c| c.first + SEGMENT_LEN as u64 <= self.first_index)
-        {
-            self.segments.pop_front();
-        }
-        Some((index, topic))
+        let done = |c: &Arc<Segment>| c.first + SEGMENT_LEN as u64 <= self.first_index;
+        let segment = match self.segments.front() {
+            Some(front) if done(front) => self.segments.pop_front(),
+            _ => None,
+        };
+        Some(Evicted {
+            index,
+            topic,
+            segment,
+        })
     }
 
     /// The entry at `index`, if held.
@@ -277,7 +289,7 @@ mod tests {
     }
 
     fn evict_all(w: &mut Window, now: Instant) -> Vec<u64> {
-        core::iter::from_fn(|| w.evict_one(now).map(|(i, _)| i)).collect()
+        core::iter::from_fn(|| w.evict_one(now).map(|e| e.index)).collect()
     }
 
     #[test]
