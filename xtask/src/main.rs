@@ -1,1 +1,41 @@
-fn main() {}
+//! Project automation, run as `cargo xtask <command>`.
+//!
+//! - `test`: everything CI runs, in order, stopping at the first failure: format check,
+//!   clippy with warnings denied, the `no_std` build of `sse-core`, every test and doc
+//!   test, the docs (warnings denied), then the compatibility matrix.
+//! - `compat`: every server adapter against every client (see `compat.rs`).
+//! - `bench [--quick]`: the criterion benchmarks and the fan-out benchmark.
+
+use std::process::ExitCode;
+
+mod steps;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (command, rest) = match args.split_first() {
+        Some((command, rest)) => (command.as_str(), rest),
+        None => ("help", &[][..]),
+    };
+    let result = match command {
+        "test" => steps::test(rest),
+        "help" | "--help" | "-h" => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        other => Err(format!("unknown command `{other}`\n\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+const USAGE: &str = "usage: cargo xtask <command>
+
+commands:
+  test     fmt check, clippy -D warnings, no_std build, all tests and doc tests,
+           docs with warnings denied, compatibility matrix (what CI runs)
+  help     this text";
