@@ -5,8 +5,16 @@
 #![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+#[cfg(feature = "axum")]
+pub mod axum;
 mod body;
+#[cfg(feature = "client")]
+pub mod client;
+#[cfg(feature = "codec")]
+pub mod codec;
 pub mod decode;
+#[cfg(feature = "serde")]
+pub mod json;
 mod reader;
 mod response;
 mod source;
