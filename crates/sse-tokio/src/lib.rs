@@ -13,6 +13,7 @@ pub mod client;
 #[cfg(feature = "codec")]
 pub mod codec;
 pub mod decode;
+mod hub;
 #[cfg(feature = "serde")]
 pub mod json;
 mod reader;
@@ -22,6 +23,7 @@ mod timer;
 
 pub use body::SseBody;
 pub use decode::{BodyEvents, EventStreamError, ReaderEvents};
+pub use hub::topic_filter;
 pub use reader::{ReaderEvent, ReaderSource};
 pub use response::{last_event_id, request_last_event_id, set_sse_headers, sse_response};
 pub use source::{EventStream, Outgoing, SseItem};
