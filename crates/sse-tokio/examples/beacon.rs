@@ -58,26 +58,23 @@ fn bad_request(message: String) -> Response {
 }
 
 /// The topics of `?topics=a,b` (the parameter may also repeat), each checked
-/// against [`TOPICS`].
-fn requested_topics(query: Option<&str>) -> Result<TopicFilter, Response> {
+/// against [`TOPICS`]; the error is the message for the 400 answer.
+fn requested_topics(query: Option<&str>) -> Result<TopicFilter, String> {
     let entries: Vec<String> = query
         .map(|q| sse_tokio::sse_core::http::query_params(q, "topics").collect())
         .unwrap_or_default();
     if entries.is_empty() {
-        return Err(bad_request(
-            "missing required query parameter: topics".into(),
-        ));
+        return Err("missing required query parameter: topics".into());
     }
     let mut topics = Vec::new();
     for name in entries.iter().flat_map(|list| list.split(',')) {
         let name = name.trim();
         if !TOPICS.contains(&name) {
-            return Err(bad_request(format!("invalid topic: {name}")));
+            return Err(format!("invalid topic: {name}"));
         }
-        let topic = Topic::new(name).map_err(|e| bad_request(e.to_string()))?;
-        topics.push(topic);
+        topics.push(Topic::new(name).map_err(|e| e.to_string())?);
     }
-    TopicFilter::from_topics(topics).map_err(|e| bad_request(e.to_string()))
+    TopicFilter::from_topics(topics).map_err(|e| e.to_string())
 }
 
 async fn events(
@@ -87,7 +84,7 @@ async fn events(
 ) -> Response {
     let filter = match requested_topics(query.as_deref()) {
         Ok(filter) => filter,
-        Err(response) => return response,
+        Err(message) => return bad_request(message),
     };
     match SseBody::subscribe(&hub, filter, last.as_ref()) {
         Ok(body) => body.into_response(),
@@ -128,7 +125,11 @@ fn root(kind: u8, slot: u64) -> String {
 }
 
 /// Publishes `data` on `topic` with the topic's name as the event type.
-fn publish(hub: &Hub, topic: &str, data: &impl Serialize) -> Result<(), Box<dyn std::error::Error>> {
+fn publish(
+    hub: &Hub,
+    topic: &str,
+    data: &impl Serialize,
+) -> Result<(), Box<dyn std::error::Error>> {
     let event = Event::json(data)?.with_type(EventType::new(topic)?);
     hub.publish(&Topic::new(topic)?, event)?;
     Ok(())
@@ -137,7 +138,7 @@ fn publish(hub: &Hub, topic: &str, data: &impl Serialize) -> Result<(), Box<dyn 
 /// What the pretend chain publishes for `slot`: its block, the new head, and the
 /// finalized checkpoint when an epoch starts.
 pub fn publish_slot(hub: &Hub, slot: u64) -> Result<(), Box<dyn std::error::Error>> {
-    let epoch_transition = slot % SLOTS_PER_EPOCH == 0;
+    let epoch_transition = slot.is_multiple_of(SLOTS_PER_EPOCH);
     let block = Block {
         slot: slot.to_string(),
         block: root(0xb1, slot),

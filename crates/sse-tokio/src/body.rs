@@ -150,9 +150,8 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn keep_alive_while_idle_on_tokio_time() {
         let (tx, rx) = tokio::sync::mpsc::channel::<Event>(1);
-        let stream = futures_util::stream::unfold(rx, |mut rx| async {
-            rx.recv().await.map(|e| (e, rx))
-        });
+        let stream =
+            futures_util::stream::unfold(rx, |mut rx| async { rx.recv().await.map(|e| (e, rx)) });
         let mut body = SseBody::from_stream_with(stream, &options(Duration::from_secs(10)));
         assert_eq!(&body.next().await.unwrap().unwrap()[..], b"retry: 250\n\n");
         // Paused clock: the runtime jumps to the keep-alive deadline.
@@ -168,7 +167,9 @@ mod tests {
     async fn no_keep_alive_inside_a_streamed_event() {
         let (mut writer, reader) = tokio::io::duplex(64);
         let items = futures_util::stream::iter([
-            ReaderEvent::new(Event::default(), reader).into_outgoing().unwrap(),
+            ReaderEvent::new(Event::default(), reader)
+                .into_outgoing()
+                .unwrap(),
             Event::new("after").into_outgoing().unwrap(),
         ])
         .chain(futures_util::stream::pending());
@@ -181,10 +182,7 @@ mod tests {
         assert!(stalled.is_err(), "a keep-alive was sent inside the frame");
         writer.write_all(b"\npart2").await.unwrap();
         drop(writer);
-        assert_eq!(
-            &body.next().await.unwrap().unwrap()[..],
-            b"\ndata: part2"
-        );
+        assert_eq!(&body.next().await.unwrap().unwrap()[..], b"\ndata: part2");
         assert_eq!(&body.next().await.unwrap().unwrap()[..], b"\n\n");
         assert_eq!(&body.next().await.unwrap().unwrap()[..], b"data: after\n\n");
         assert_eq!(&body.next().await.unwrap().unwrap()[..], b":\n\n");

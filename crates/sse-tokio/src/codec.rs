@@ -75,7 +75,7 @@ pub enum CodecError {
 impl fmt::Display for CodecError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            CodecError::Decode(e) => write!(f, "invalid event stream: {e:?}"),
+            CodecError::Decode(e) => write!(f, "invalid event stream: {e}"),
             CodecError::Io(e) => write!(f, "event stream I/O failed: {e}"),
         }
     }
@@ -84,7 +84,7 @@ impl fmt::Display for CodecError {
 impl std::error::Error for CodecError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            CodecError::Decode(_) => None,
+            CodecError::Decode(e) => Some(e),
             CodecError::Io(e) => Some(e),
         }
     }

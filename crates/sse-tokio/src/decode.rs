@@ -35,7 +35,7 @@ impl<E: fmt::Display> fmt::Display for EventStreamError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             EventStreamError::Read(e) => write!(f, "reading the event stream failed: {e}"),
-            EventStreamError::Decode(e) => write!(f, "invalid event stream: {e:?}"),
+            EventStreamError::Decode(e) => write!(f, "invalid event stream: {e}"),
         }
     }
 }
@@ -44,7 +44,7 @@ impl<E: Error + 'static> Error for EventStreamError<E> {
     fn source(&self) -> Option<&(dyn Error + 'static)> {
         match self {
             EventStreamError::Read(e) => Some(e),
-            EventStreamError::Decode(_) => None,
+            EventStreamError::Decode(e) => Some(e),
         }
     }
 }

@@ -72,7 +72,9 @@ mod tests {
 
     #[test]
     fn topics_from_the_query() {
-        let filter = topic_filter(Some("topics=a,b&topics=c%2Fd")).unwrap().unwrap();
+        let filter = topic_filter(Some("topics=a,b&topics=c%2Fd"))
+            .unwrap()
+            .unwrap();
         let names: Vec<&str> = filter.topics().iter().map(Topic::as_str).collect();
         assert_eq!(names, ["a", "b", "c/d"]);
         assert!(topic_filter(Some("x=1")).unwrap().is_none());
@@ -98,7 +100,13 @@ mod tests {
         assert!(replayed.ends_with(b"data: 2\n\n"), "{replayed:?}");
         assert_eq!(&body.next().await.unwrap().unwrap()[..], b":\n\n");
         hub.publish(&topic, Event::new("3")).unwrap();
-        assert!(body.next().await.unwrap().unwrap().ends_with(b"data: 3\n\n"));
+        assert!(
+            body.next()
+                .await
+                .unwrap()
+                .unwrap()
+                .ends_with(b"data: 3\n\n")
+        );
         drop(body);
         assert_eq!(hub.stats().subscribers, 0);
     }

@@ -122,7 +122,10 @@ mod tests {
 
     #[tokio::test]
     async fn errors_pass_through_as_boxed_errors() {
-        let items = stream::iter([Ok(Msg { n: 2, text: "" }), Err(std::io::Error::other("gone"))]);
+        let items = stream::iter([
+            Ok(Msg { n: 2, text: "" }),
+            Err(std::io::Error::other("gone")),
+        ]);
         let events: Vec<_> = try_json_events(items).collect().await;
         assert_eq!(events.len(), 2);
         assert_eq!(

@@ -2,11 +2,9 @@
 //! errors.
 #![cfg(all(feature = "client", feature = "axum", feature = "serde"))]
 
-mod support;
 #[path = "../examples/beacon.rs"]
 mod beacon;
-
-use std::time::Duration;
+mod support;
 
 use axum::body::Body;
 use http::{Request, StatusCode};
@@ -39,12 +37,19 @@ async fn unknown_or_missing_topics_get_400_naming_the_problem() {
 
     let (status, body) = refused("/eth/v1/events").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert!(body["message"].as_str().unwrap().contains("topics"), "{body}");
+    assert!(
+        body["message"].as_str().unwrap().contains("topics"),
+        "{body}"
+    );
 }
 
 /// Subscribes to `topics`, publishes `slots`, and returns (type, data) of the first
 /// `count` events.
-async fn stream(topics: &str, slots: std::ops::Range<u64>, count: usize) -> Vec<(String, serde_json::Value)> {
+async fn stream(
+    topics: &str,
+    slots: std::ops::Range<u64>,
+    count: usize,
+) -> Vec<(String, serde_json::Value)> {
     let hub = Hub::new();
     let (addr, _server) = axum_serve(beacon::router(hub.clone())).await;
     let url = format!("http://{addr}/eth/v1/events?topics={topics}");
@@ -94,5 +99,4 @@ async fn finalized_checkpoints_come_at_epoch_boundaries_only() {
     let kinds: Vec<&str> = events.iter().map(|(ty, _)| ty.as_str()).collect();
     assert_eq!(kinds, ["head", "head", "finalized_checkpoint", "head"]);
     assert_eq!(events[2].1["epoch"], "0");
-    let _ = Duration::ZERO;
 }

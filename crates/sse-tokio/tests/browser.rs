@@ -74,7 +74,10 @@ fn first_stream_events() -> Vec<Event> {
     ]
 }
 
-async fn events(State(shared): State<Arc<Shared>>, LastEventId(last): LastEventId) -> impl IntoResponse {
+async fn events(
+    State(shared): State<Arc<Shared>>,
+    LastEventId(last): LastEventId,
+) -> impl IntoResponse {
     let _ = shared
         .connections
         .send(last.as_ref().map(|id| id.to_string()))
@@ -83,7 +86,7 @@ async fn events(State(shared): State<Arc<Shared>>, LastEventId(last): LastEventI
         .retry(Duration::from_millis(200))
         .keep_alive(Some(KeepAlive::new(Duration::from_secs(5))));
     let end = shared.end_first.lock().await.take();
-    let body = match end {
+    match end {
         // The first connection: the events, then open until the test ends it.
         Some(end) => {
             let rest = stream::once(async move {
@@ -98,8 +101,7 @@ async fn events(State(shared): State<Arc<Shared>>, LastEventId(last): LastEventI
         }
         // Reconnections: stay open, silent.
         None => SseBody::from_stream_with(stream::pending().boxed(), &options),
-    };
-    body
+    }
 }
 
 async fn results(State(shared): State<Arc<Shared>>, axum::Json(value): axum::Json<Value>) {
@@ -124,7 +126,9 @@ async fn within<T>(what: &str, future: impl std::future::Future<Output = T>) -> 
 async fn chromium_event_source_receives_everything_and_resumes_with_last_event_id() {
     let Some(chromium) = chromium() else {
         if std::env::var_os("CI").is_some() {
-            panic!("chromium is not installed, and CI is set: install the Debian package `chromium`");
+            panic!(
+                "chromium is not installed, and CI is set: install the Debian package `chromium`"
+            );
         }
         println!("skipped: chromium not installed");
         return;
@@ -171,9 +175,15 @@ async fn chromium_event_source_receives_everything_and_resumes_with_last_event_i
         .expect("chromium starts");
 
     let first = within("the browser's first connection", connections_rx.recv()).await;
-    assert_eq!(first, Some(None), "a first connection sends no Last-Event-ID");
+    assert_eq!(
+        first,
+        Some(None),
+        "a first connection sends no Last-Event-ID"
+    );
 
-    let results = within("the page's results", results_rx.recv()).await.unwrap();
+    let results = within("the page's results", results_rx.recv())
+        .await
+        .unwrap();
     assert_eq!(results["opened"], 1);
     assert_eq!(
         results["messages"],
@@ -187,7 +197,10 @@ async fn chromium_event_source_receives_everything_and_resumes_with_last_event_i
         results["greetings"],
         json!([{ "type": "greeting", "data": "hi there", "lastEventId": "3" }])
     );
-    assert_eq!(results["done"], json!({ "data": "end", "lastEventId": "last-7" }));
+    assert_eq!(
+        results["done"],
+        json!({ "data": "end", "lastEventId": "last-7" })
+    );
 
     // End the stream: the browser reconnects after `retry` with the last id.
     end_tx.send(()).unwrap();

@@ -1,9 +1,9 @@
 //! Our client against our servers (axum and plain hyper) over loopback.
 #![cfg(all(feature = "client", feature = "axum", feature = "serde"))]
 
-mod support;
 #[path = "../examples/axum_hub.rs"]
 mod axum_hub;
+mod support;
 
 use std::convert::Infallible;
 use std::time::Duration;
@@ -135,7 +135,11 @@ async fn reconnects_after_a_dropped_connection_and_resumes_without_loss_or_dupli
     let expected: Vec<String> = (0..15).map(|n| n.to_string()).collect();
     assert_eq!(received, expected);
     assert_eq!(reconnections, 1);
-    assert_eq!(hub.stats().replays_resumed, 1, "the client sent Last-Event-ID");
+    assert_eq!(
+        hub.stats().replays_resumed,
+        1,
+        "the client sent Last-Event-ID"
+    );
 }
 
 #[tokio::test]
@@ -143,7 +147,8 @@ async fn keep_alive_comments_arrive_while_idle() {
     use http_body_util::BodyExt;
     use sse_tokio::{KeepAlive, StreamOptions};
 
-    let options = StreamOptions::default().keep_alive(Some(KeepAlive::new(Duration::from_millis(20))));
+    let options =
+        StreamOptions::default().keep_alive(Some(KeepAlive::new(Duration::from_millis(20))));
     let hub = Hub::builder().stream_options(options).build();
     let (addr, _server) = axum_serve(axum_hub::app(hub.clone())).await;
     let response = support::raw_get(addr, "/events").await;
@@ -153,7 +158,8 @@ async fn keep_alive_comments_arrive_while_idle() {
         let frame = within("a keep-alive", body.frame()).await.unwrap().unwrap();
         assert_eq!(frame.data_ref().map(|b| &b[..]), Some(&b":\n\n"[..]));
     }
-    hub.publish(&Topic::new("t").unwrap(), Event::new("x")).unwrap();
+    hub.publish(&Topic::new("t").unwrap(), Event::new("x"))
+        .unwrap();
     loop {
         let frame = within("the event", body.frame()).await.unwrap().unwrap();
         let data = frame.into_data().unwrap();
@@ -186,9 +192,8 @@ async fn a_client_that_goes_away_frees_its_subscription() {
 #[tokio::test]
 async fn ten_thousand_events_arrive_in_order_on_one_connection() {
     const COUNT: usize = 10_000;
-    let events = stream::iter(0..COUNT).map(|n| {
-        Event::new(format!("event {n}")).with_id(EventId::new(n.to_string()).unwrap())
-    });
+    let events = stream::iter(0..COUNT)
+        .map(|n| Event::new(format!("event {n}")).with_id(EventId::new(n.to_string()).unwrap()));
     let body = std::sync::Arc::new(std::sync::Mutex::new(Some(events)));
     let router = axum::Router::new().route(
         "/many",
@@ -218,7 +223,10 @@ async fn ten_thousand_events_arrive_in_order_on_one_connection() {
     // The stream ends; the reconnection is told 204 and stops.
     assert!(matches!(
         next("reconnecting", &mut source).await,
-        Ok(SourceEvent::Reconnecting { cause: Disconnect::EndOfStream, .. })
+        Ok(SourceEvent::Reconnecting {
+            cause: Disconnect::EndOfStream,
+            ..
+        })
     ));
     assert_eq!(next("stop", &mut source).await, Err(StopReason::NoContent));
     assert!(within("end", source.next()).await.is_none());
@@ -226,7 +234,11 @@ async fn ten_thousand_events_arrive_in_order_on_one_connection() {
 
 /// A server answering every request with `status` and `content_type`, counting
 /// requests; after `fail_first` requests it serves a one-event stream instead.
-async fn answering(status: u16, content_type: &'static str, fail_first: usize) -> (Server, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+async fn answering(
+    status: u16,
+    content_type: &'static str,
+    fail_first: usize,
+) -> (Server, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
     use std::sync::atomic::{AtomicUsize, Ordering};
     let count = std::sync::Arc::new(AtomicUsize::new(0));
     let seen = count.clone();
@@ -237,10 +249,14 @@ async fn answering(status: u16, content_type: &'static str, fail_first: usize) -
                 Response::builder()
                     .status(status)
                     .header("content-type", content_type)
-                    .body(http_body_util::Full::new(bytes::Bytes::from_static(b"<h1>nope</h1>")))
+                    .body(http_body_util::Full::new(bytes::Bytes::from_static(
+                        b"<h1>nope</h1>",
+                    )))
                     .unwrap()
             } else {
-                sse_response(http_body_util::Full::new(bytes::Bytes::from_static(b"data: finally\n\n")))
+                sse_response(http_body_util::Full::new(bytes::Bytes::from_static(
+                    b"data: finally\n\n",
+                )))
             };
             Ok::<_, Infallible>(response)
         }
@@ -272,10 +288,15 @@ async fn html_and_server_errors_stop_with_typed_errors() {
 async fn server_errors_are_retried_when_configured() {
     let (server, requests) = answering(503, "text/plain", 2).await;
     let config = fast().reconnect_on_server_error(true).max_retries(Some(5));
-    let mut source = EventSource::builder(server.url("/")).config(config).build().unwrap();
+    let mut source = EventSource::builder(server.url("/"))
+        .config(config)
+        .build()
+        .unwrap();
     for attempt in 1..=2 {
         match next("a retry", &mut source).await {
-            Ok(SourceEvent::Reconnecting { cause, attempt: n, .. }) => {
+            Ok(SourceEvent::Reconnecting {
+                cause, attempt: n, ..
+            }) => {
                 assert_eq!(cause, Disconnect::ServerError { status: 503 });
                 assert_eq!(n, attempt);
             }
@@ -289,7 +310,10 @@ async fn server_errors_are_retried_when_configured() {
     // With a cap, persistent errors end in RetriesExhausted.
     let (server, _) = answering(500, "text/plain", usize::MAX).await;
     let config = fast().reconnect_on_server_error(true).max_retries(Some(2));
-    let mut source = EventSource::builder(server.url("/")).config(config).build().unwrap();
+    let mut source = EventSource::builder(server.url("/"))
+        .config(config)
+        .build()
+        .unwrap();
     loop {
         match next("the end of retries", &mut source).await {
             Ok(SourceEvent::Reconnecting { .. }) => continue,
@@ -316,7 +340,9 @@ async fn no_content_stops_the_client() {
 #[tokio::test]
 async fn a_post_request_is_sent_again_on_reconnect_with_last_event_id() {
     use std::sync::Mutex;
-    let seen: std::sync::Arc<Mutex<Vec<(String, String, Option<String>)>>> = Default::default();
+    /// Method, body and `Last-Event-ID` of each request.
+    type Seen = Vec<(String, String, Option<String>)>;
+    let seen: std::sync::Arc<Mutex<Seen>> = Default::default();
     let log = seen.clone();
     let service = tower::service_fn(move |request: Request<Incoming>| {
         let log = log.clone();
@@ -333,7 +359,8 @@ async fn a_post_request_is_sent_again_on_reconnect_with_last_event_id() {
                 log.push((method, String::from_utf8(body.to_vec()).unwrap(), last));
                 log.len()
             };
-            let event = Event::new(format!("answer {n}")).with_id(EventId::new(format!("id-{n}")).unwrap());
+            let event =
+                Event::new(format!("answer {n}")).with_id(EventId::new(format!("id-{n}")).unwrap());
             Ok::<_, Infallible>(sse_response(SseBody::from_stream(stream::iter([event]))))
         }
     });
@@ -342,7 +369,10 @@ async fn a_post_request_is_sent_again_on_reconnect_with_last_event_id() {
         .header("content-type", "application/json")
         .body(r#"{"q":"stream please"}"#)
         .unwrap();
-    let mut source = EventSource::builder(request).config(fast()).build().unwrap();
+    let mut source = EventSource::builder(request)
+        .config(fast())
+        .build()
+        .unwrap();
     let mut answers = Vec::new();
     while answers.len() < 2 {
         if let Ok(SourceEvent::Message(event)) = next("answers", &mut source).await {
@@ -368,7 +398,10 @@ async fn http2_prior_knowledge_end_to_end_sharing_one_connection() {
         }
     }));
     let server = Server::start(app).await;
-    let client = HttpClient::builder().http2_prior_knowledge(true).build().unwrap();
+    let client = HttpClient::builder()
+        .http2_prior_knowledge(true)
+        .build()
+        .unwrap();
     let mut sources = Vec::new();
     for _ in 0..2 {
         let mut source = EventSource::builder(server.url("/events"))
@@ -379,12 +412,20 @@ async fn http2_prior_knowledge_end_to_end_sharing_one_connection() {
         open(&mut source).await;
         sources.push(source);
     }
-    hub.publish(&Topic::new("t").unwrap(), Event::new("over h2")).unwrap();
+    hub.publish(&Topic::new("t").unwrap(), Event::new("over h2"))
+        .unwrap();
     for source in &mut sources {
         assert_eq!(message(source).await.data(), "over h2");
     }
-    assert_eq!(*versions.lock().unwrap(), [http::Version::HTTP_2, http::Version::HTTP_2]);
-    assert_eq!(server.accepted(), 1, "both streams share one HTTP/2 connection");
+    assert_eq!(
+        *versions.lock().unwrap(),
+        [http::Version::HTTP_2, http::Version::HTTP_2]
+    );
+    assert_eq!(
+        server.accepted(),
+        1,
+        "both streams share one HTTP/2 connection"
+    );
 }
 
 #[tokio::test]
@@ -393,7 +434,11 @@ async fn http1_is_the_default() {
     let log = versions.clone();
     let service = tower::service_fn(move |request: Request<Incoming>| {
         log.lock().unwrap().push(request.version());
-        async { Ok::<_, Infallible>(sse_response(SseBody::from_stream(stream::iter([Event::new("h1")])))) }
+        async {
+            Ok::<_, Infallible>(sse_response(SseBody::from_stream(stream::iter([
+                Event::new("h1"),
+            ]))))
+        }
     });
     let server = Server::start(service).await;
     let mut source = EventSource::new(server.url("/")).unwrap();

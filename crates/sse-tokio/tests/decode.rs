@@ -119,7 +119,9 @@ async fn body_events_pass_every_conformance_case_frame_by_frame() {
 #[tokio::test]
 async fn a_body_error_ends_the_stream_after_the_events_before_it() {
     let frames = vec![
-        Ok(http_body::Frame::data(Bytes::from_static(b"data: one\n\ndata: cut"))),
+        Ok(http_body::Frame::data(Bytes::from_static(
+            b"data: one\n\ndata: cut",
+        ))),
         Err(std::io::Error::other("connection reset")),
     ];
     let body = StreamBody::new(futures_util::stream::iter(frames));
@@ -138,7 +140,9 @@ async fn limits_bound_the_reader_decoder() {
     let mut input = b"data: ".to_vec();
     input.extend_from_slice(&line);
     let limits = Limits::default().max_line(1024);
-    let items: Vec<_> = ReaderEvents::with_limits(&input[..], limits).collect().await;
+    let items: Vec<_> = ReaderEvents::with_limits(&input[..], limits)
+        .collect()
+        .await;
     assert_eq!(items.len(), 1);
     assert!(matches!(
         items[0],

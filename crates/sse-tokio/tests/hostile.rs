@@ -16,7 +16,10 @@ const HEAD: &[u8] = b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n\r\n
 
 /// Accepts one connection, reads the request head, writes `HEAD` and then `chunk`
 /// until `max_bytes` are written or the client goes away. Returns the bytes written.
-async fn endless_line_server(chunk: &'static [u8], max_bytes: usize) -> (String, tokio::task::JoinHandle<usize>) {
+async fn endless_line_server(
+    chunk: &'static [u8],
+    max_bytes: usize,
+) -> (String, tokio::task::JoinHandle<usize>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/", listener.local_addr().unwrap());
     let task = tokio::spawn(async move {
@@ -63,7 +66,10 @@ async fn a_line_without_end_is_a_typed_error_with_the_default_limits() {
     assert!(within("end", source.next()).await.is_none());
     drop(source);
     let written = within("the server to notice", server).await.unwrap();
-    assert!(written < cap, "the client kept reading to the end ({written} bytes)");
+    assert!(
+        written < cap,
+        "the client kept reading to the end ({written} bytes)"
+    );
 }
 
 #[tokio::test]
@@ -114,7 +120,12 @@ async fn a_silent_server_trips_the_idle_timeout_and_the_client_reconnects() {
 #[tokio::test]
 async fn connection_refused_is_retried_up_to_max_retries() {
     // Bind then drop: nothing listens on the port.
-    let port = TcpListener::bind("127.0.0.1:0").await.unwrap().local_addr().unwrap().port();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .await
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let config = ClientConfig::default()
         .max_retries(Some(3))
         .min_delay(Duration::from_millis(5))
@@ -126,7 +137,10 @@ async fn connection_refused_is_retried_up_to_max_retries() {
     let mut reconnections = 0;
     loop {
         match next("retries", &mut source).await {
-            Ok(SourceEvent::Reconnecting { cause: Disconnect::Transport(error), .. }) => {
+            Ok(SourceEvent::Reconnecting {
+                cause: Disconnect::Transport(error),
+                ..
+            }) => {
                 assert!(!error.description().is_empty());
                 reconnections += 1;
             }

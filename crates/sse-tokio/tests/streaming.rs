@@ -30,7 +30,9 @@ const KEEP_ALIVE: &[u8] = b":\n\n";
 /// A payload of `lines` JSON-ish lines (CRLF endings, to exercise the encoder).
 fn payload(lines: usize) -> Vec<u8> {
     (0..lines)
-        .flat_map(|n| format!("{{\"row\":{n},\"text\":\"{}\"}}\r\n", "x".repeat(n % 50)).into_bytes())
+        .flat_map(|n| {
+            format!("{{\"row\":{n},\"text\":\"{}\"}}\r\n", "x".repeat(n % 50)).into_bytes()
+        })
         .collect()
 }
 
@@ -53,11 +55,14 @@ async fn a_reader_event_streams_whole_with_keep_alives_only_around_it() {
         .with_type(EventType::new("document").unwrap())
         .with_id(EventId::new("doc-1").unwrap());
     let items = std::sync::Mutex::new(Some(vec![
-        ReaderEvent::new(head.clone(), reader).into_outgoing().unwrap(),
+        ReaderEvent::new(head.clone(), reader)
+            .into_outgoing()
+            .unwrap(),
         Event::new("after").into_outgoing().unwrap(),
     ]));
     let items = std::sync::Arc::new(items);
-    let options = StreamOptions::default().keep_alive(Some(KeepAlive::new(Duration::from_millis(10))));
+    let options =
+        StreamOptions::default().keep_alive(Some(KeepAlive::new(Duration::from_millis(10))));
     let router = Router::new().route(
         "/doc",
         get(move || {
@@ -100,7 +105,10 @@ async fn a_reader_event_streams_whole_with_keep_alives_only_around_it() {
             only_events.extend_from_slice(&after);
             rest = tail;
         } else {
-            panic!("bytes that are neither a whole event nor a keep-alive: {:?}", String::from_utf8_lossy(&rest[..rest.len().min(200)]));
+            panic!(
+                "bytes that are neither a whole event nor a keep-alive: {:?}",
+                String::from_utf8_lossy(&rest[..rest.len().min(200)])
+            );
         }
     }
     assert_eq!(only_events, expected);
@@ -120,8 +128,14 @@ fn strip_keep_alives(mut bytes: &[u8]) -> &[u8] {
 #[tokio::test]
 async fn a_reader_event_decodes_to_the_payload() {
     let data = payload(5_000);
-    let expected = String::from_utf8(data.clone()).unwrap().replace("\r\n", "\n");
-    let body = SseBody::from_reader(Event::default(), std::io::Cursor::new(data), &StreamOptions::default());
+    let expected = String::from_utf8(data.clone())
+        .unwrap()
+        .replace("\r\n", "\n");
+    let body = SseBody::from_reader(
+        Event::default(),
+        std::io::Cursor::new(data),
+        &StreamOptions::default(),
+    );
     let events: Vec<_> = BodyEvents::new(body).collect().await;
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].as_ref().unwrap().data(), expected);
@@ -147,7 +161,9 @@ async fn gzip_get(addr: std::net::SocketAddr) -> (http::Response<Decompressed>, 
     let encoding = std::sync::Arc::new(std::sync::Mutex::new(None));
     let seen = encoding.clone();
     let stream = tokio::net::TcpStream::connect(addr).await.unwrap();
-    let (sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.unwrap();
+    let (sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        .await
+        .unwrap();
     tokio::spawn(conn);
     let sender = std::sync::Arc::new(tokio::sync::Mutex::new(sender));
     let client = tower::service_fn(move |request: Request<Empty<Bytes>>| {

@@ -30,7 +30,10 @@ impl fmt::Display for BuildError {
                  your own through HttpClient::from_hyper)",
             ),
             BuildError::UnsupportedScheme(scheme) => {
-                write!(f, "unsupported URL scheme {scheme:?}, expected http or https")
+                write!(
+                    f,
+                    "unsupported URL scheme {scheme:?}, expected http or https"
+                )
             }
             #[cfg(feature = "rustls")]
             BuildError::Tls(e) => write!(f, "TLS configuration failed: {e}"),

@@ -8,8 +8,7 @@ use std::time::Duration;
 
 use futures_core::Stream;
 use sse_core::{
-    Action, ClientConfig, ClientMachine, Disconnect, EventId, MessageEvent, ReadyState,
-    StopReason,
+    Action, ClientConfig, ClientMachine, Disconnect, EventId, MessageEvent, ReadyState, StopReason,
 };
 use tokio::time::{Instant, Sleep};
 

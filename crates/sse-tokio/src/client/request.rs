@@ -152,9 +152,14 @@ mod tests {
             Err(BuildError::UnsupportedScheme(s)) if s == "ftp"
         ));
         assert!(matches!(
-            "/relative".into_sse_request().and_then(RequestTemplate::new),
+            "/relative"
+                .into_sse_request()
+                .and_then(RequestTemplate::new),
             Err(BuildError::UnsupportedScheme(_))
         ));
-        assert!(matches!("http://a b/".into_sse_request(), Err(BuildError::InvalidUrl(_))));
+        assert!(matches!(
+            "http://a b/".into_sse_request(),
+            Err(BuildError::InvalidUrl(_))
+        ));
     }
 }

@@ -177,6 +177,8 @@ impl HttpClientBuilder {
         let tls = tls.https_or_http().enable_http1();
         #[cfg(feature = "http2")]
         let tls = tls.enable_http2();
-        Ok(HttpClient::from_hyper(builder.build(tls.wrap_connector(http))))
+        Ok(HttpClient::from_hyper(
+            builder.build(tls.wrap_connector(http)),
+        ))
     }
 }
