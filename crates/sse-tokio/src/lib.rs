@@ -165,3 +165,21 @@ pub use timer::TokioTimer;
 
 /// The boxed error that HTTP servers take from bodies.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+#[cfg(test)]
+mod tests {
+    /// What servers and tasks need of the public types: `Send`, `Unpin`, `'static`.
+    #[test]
+    fn public_types_can_move_between_threads() {
+        fn check<T: Send + Unpin + 'static>() {}
+        type EventStream = futures_util::stream::Iter<std::vec::IntoIter<crate::Event>>;
+        check::<crate::SseBody<crate::EventStream<EventStream>>>();
+        check::<crate::SseBody<sse_core::hub::Subscription>>();
+        check::<crate::SseBody<crate::ReaderSource<tokio::io::DuplexStream>>>();
+        check::<crate::ReaderEvent>();
+        #[cfg(feature = "client")]
+        check::<crate::client::EventSource>();
+        #[cfg(feature = "client")]
+        check::<crate::client::HttpClient>();
+    }
+}

@@ -154,3 +154,52 @@ async fn connection_refused_is_retried_up_to_max_retries() {
     }
     assert_eq!(reconnections, 3);
 }
+
+#[cfg(feature = "rustls")]
+#[tokio::test]
+async fn https_goes_through_rustls_and_a_refused_connection_is_a_transport_error() {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .await
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let config = ClientConfig::default().max_retries(Some(0));
+    let mut source = EventSource::builder(format!("https://127.0.0.1:{port}/"))
+        .config(config)
+        .build()
+        .unwrap();
+    match next("the failure", &mut source).await {
+        Err(StopReason::RetriesExhausted {
+            last: Disconnect::Transport(error),
+            ..
+        }) => {
+            assert!(!error.description().is_empty());
+        }
+        other => panic!("expected a transport failure, got {other:?}"),
+    }
+}
+
+#[cfg(feature = "rustls")]
+#[tokio::test]
+async fn a_plain_http_server_behind_an_https_url_fails_the_handshake() {
+    // The server answers the TLS ClientHello with plain HTTP: rustls must reject it.
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!(
+        "https://127.0.0.1:{}/",
+        listener.local_addr().unwrap().port()
+    );
+    tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let _ = socket.write_all(b"HTTP/1.1 400 Bad Request\r\n\r\n").await;
+    });
+    let config = ClientConfig::default().max_retries(Some(0));
+    let mut source = EventSource::builder(url).config(config).build().unwrap();
+    assert!(matches!(
+        next("the failure", &mut source).await,
+        Err(StopReason::RetriesExhausted {
+            last: Disconnect::Transport(_),
+            ..
+        })
+    ));
+}
