@@ -95,8 +95,15 @@ async fn reader_events_pass_every_conformance_case_through_a_pipe() {
             case["name"]
         );
         let retry = events.retry().map(|r| r.as_millis());
-        if let Some(ms) = case["retry"].as_u64() {
-            assert_eq!(retry, Some(u128::from(ms)), "case {}", case["name"]);
+        match &case["retry"] {
+            Value::Null => assert_eq!(retry, None, "case {}", case["name"]),
+            // Values past u64 are sse-core's to represent (its conformance test
+            // checks them); the adapter only passes on what the decoder says.
+            expected => {
+                if let Some(ms) = expected.as_u64() {
+                    assert_eq!(retry, Some(u128::from(ms)), "case {}", case["name"]);
+                }
+            }
         }
     }
 }

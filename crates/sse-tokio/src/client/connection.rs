@@ -13,6 +13,10 @@ use hyper::body::Incoming;
 use hyper_util::client::legacy::ResponseFuture;
 use sse_core::TransportError;
 
+use super::HttpClient;
+use super::redirect::{MAX_REDIRECTS, redirect};
+use super::request::PreparedRequest;
+
 /// Where the current attempt is.
 #[derive(Default)]
 pub(crate) enum Connection {
@@ -20,7 +24,7 @@ pub(crate) enum Connection {
     #[default]
     Idle,
     /// The request is sent; waiting for the response head.
-    Requesting(ResponseFuture),
+    Requesting(ResponseFuture, Box<PreparedRequest>),
     /// The response arrived; reading its body.
     Streaming(Incoming),
 }
@@ -28,6 +32,10 @@ pub(crate) enum Connection {
 /// What happened on the connection, for the client state machine.
 #[derive(Debug)]
 pub(crate) enum Progress {
+    /// The response is a redirect to follow from this request.
+    Redirect(Box<PreparedRequest>),
+    /// Too many redirects in a row.
+    RedirectLoop,
     /// The response head.
     Response {
         status: u16,
@@ -42,18 +50,38 @@ pub(crate) enum Progress {
 }
 
 impl Connection {
+    /// Sends `request` through `client`.
+    pub(crate) fn send(client: &HttpClient, request: PreparedRequest) -> Connection {
+        Connection::Requesting(client.send(request.to_request()), Box::new(request))
+    }
+
     /// Polls the attempt. `Idle` is always pending (nothing to wait for). After a
     /// response the body is read; after the end or a failure the attempt is idle.
     pub(crate) fn poll_progress(&mut self, cx: &mut Context<'_>) -> Poll<Progress> {
         match self {
             Connection::Idle => Poll::Pending,
-            Connection::Requesting(future) => match Pin::new(future).poll(cx) {
+            Connection::Requesting(future, sent) => match Pin::new(future).poll(cx) {
                 Poll::Pending => Poll::Pending,
                 Poll::Ready(Err(error)) => {
                     *self = Connection::Idle;
                     Poll::Ready(Progress::Failed(transport_error(&error)))
                 }
                 Poll::Ready(Ok(response)) => {
+                    let followed = redirect(
+                        response.status(),
+                        response.headers(),
+                        sent.method(),
+                        sent.uri(),
+                    );
+                    if let Some(followed) = followed {
+                        let progress = if sent.redirects() >= MAX_REDIRECTS {
+                            Progress::RedirectLoop
+                        } else {
+                            Progress::Redirect(Box::new(sent.follow(followed)))
+                        };
+                        *self = Connection::Idle;
+                        return Poll::Ready(progress);
+                    }
                     let status = response.status().as_u16();
                     let content_type = response.headers().get(CONTENT_TYPE).cloned();
                     *self = Connection::Streaming(response.into_body());

@@ -9,10 +9,12 @@ use std::time::Duration;
 use futures_core::Stream;
 use sse_core::{
     Action, ClientConfig, ClientMachine, Disconnect, EventId, MessageEvent, ReadyState, StopReason,
+    TransportError,
 };
 use tokio::time::{Instant, Sleep};
 
 use super::connection::{Connection, Progress};
+use super::redirect::MAX_REDIRECTS;
 use super::request::{IntoSseRequest, RequestTemplate};
 use super::{BuildError, HttpClient};
 
@@ -47,6 +49,10 @@ pub enum SourceEvent {
 /// - Every attempt sends the same request (method, headers, body) plus
 ///   `Accept: text/event-stream`, `Cache-Control: no-cache` and, once an event had an
 ///   id, `Last-Event-ID`.
+/// - Redirects (301, 302, 303, 307, 308) are followed as a browser does, up to 20 per
+///   attempt: 303 (and 301/302 after a `POST`) turn the request into a bodiless
+///   `GET`, and `Authorization`/`Cookie` are not sent to another origin. Every
+///   reconnection starts again at the original URL.
 /// - Reconnection follows the server's `retry:` time, with exponential backoff and
 ///   jitter after failures, up to [`ClientConfig::max_retries`]; with
 ///   [`ClientConfig::idle_timeout`] a connection silent for that long (no bytes, not
@@ -143,8 +149,8 @@ impl EventSource {
         while let Some(action) = self.machine.poll_action() {
             match action {
                 Action::Connect { last_event_id } => {
-                    let request = self.request.build(last_event_id.as_ref());
-                    self.connection = Connection::Requesting(self.client.send(request));
+                    let request = self.request.prepare(last_event_id.as_ref());
+                    self.connection = Connection::send(&self.client, request);
                 }
                 Action::Open => return Some(Some(Ok(SourceEvent::Open))),
                 Action::Event(event) => return Some(Some(Ok(SourceEvent::Message(event)))),
@@ -186,6 +192,14 @@ impl EventSource {
             } => {
                 let content_type = content_type.as_ref().map(|v| v.as_bytes());
                 self.machine.handle_response(now, status, content_type);
+            }
+            Progress::Redirect(request) => {
+                self.connection = Connection::send(&self.client, *request);
+            }
+            Progress::RedirectLoop => {
+                let error =
+                    TransportError::new(format!("more than {MAX_REDIRECTS} redirects in a row"));
+                self.machine.handle_error(now, error);
             }
             Progress::Data(bytes) => self.machine.handle_data(now, &bytes),
             Progress::End => self.machine.handle_end(now),

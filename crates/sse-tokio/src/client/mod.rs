@@ -7,12 +7,14 @@
 //! |---|---|
 //! | `event_source` | [`EventSource`], its builder, [`SourceEvent`] |
 //! | `connection` | one attempt: the response future, then the body |
+//! | `redirect` | following 301/302/303/307/308 as fetch does |
 //! | `request` | the request sent on every attempt ([`IntoSseRequest`]) |
 //! | `transport` | [`HttpClient`]: connectors, TLS, HTTP/2 |
 
 mod connection;
 mod error;
 mod event_source;
+mod redirect;
 mod request;
 mod transport;
 

@@ -1,13 +1,17 @@
 //! The request an event source sends on every connection attempt.
 
 use bytes::Bytes;
-use http::header::{HeaderMap, HeaderName, HeaderValue};
+use http::header::{
+    AUTHORIZATION, CONTENT_ENCODING, CONTENT_LANGUAGE, CONTENT_LENGTH, CONTENT_LOCATION,
+    CONTENT_TYPE, COOKIE, HeaderMap, HeaderName, HeaderValue, PROXY_AUTHORIZATION,
+};
 use http::{Method, Request, Uri, Version};
 use http_body_util::Full;
 use sse_core::EventId;
 use sse_core::http::{LAST_EVENT_ID, REQUEST_HEADERS};
 
 use super::BuildError;
+use super::redirect::{Redirect, crosses_origin};
 
 /// What an event source can be made from: a URL (`&str`, `String`, [`Uri`]) for a
 /// `GET`, or a whole [`http::Request`] whose body converts into [`Bytes`] (so
@@ -90,23 +94,88 @@ impl RequestTemplate {
 
     /// The request for one attempt. An id that is not a valid header value (it has
     /// control characters) cannot be sent and is left out.
-    pub(crate) fn build(&self, last_event_id: Option<&EventId>) -> Request<Full<Bytes>> {
+    pub(crate) fn prepare(&self, last_event_id: Option<&EventId>) -> PreparedRequest {
+        let mut headers = self.headers.clone();
+        let value = last_event_id.and_then(|id| HeaderValue::from_str(id.as_str()).ok());
+        if let Some(value) = value {
+            headers.insert(HeaderName::from_static(LAST_EVENT_ID), value);
+        }
+        PreparedRequest {
+            method: self.method.clone(),
+            uri: self.uri.clone(),
+            version: self.version,
+            headers,
+            body: self.body.clone(),
+            redirects: 0,
+        }
+    }
+
+    pub(crate) fn uri(&self) -> &Uri {
+        &self.uri
+    }
+}
+
+/// One attempt's request, kept while it is in flight so that a redirect can be
+/// followed from it.
+#[derive(Debug, Clone)]
+pub(crate) struct PreparedRequest {
+    method: Method,
+    uri: Uri,
+    version: Version,
+    headers: HeaderMap,
+    body: Bytes,
+    /// Redirects followed to get here.
+    redirects: u8,
+}
+
+impl PreparedRequest {
+    /// The request to send.
+    pub(crate) fn to_request(&self) -> Request<Full<Bytes>> {
         let mut request = Request::new(Full::new(self.body.clone()));
         *request.method_mut() = self.method.clone();
         *request.uri_mut() = self.uri.clone();
         *request.version_mut() = self.version;
         *request.headers_mut() = self.headers.clone();
-        let value = last_event_id.and_then(|id| HeaderValue::from_str(id.as_str()).ok());
-        if let Some(value) = value {
-            request
-                .headers_mut()
-                .insert(HeaderName::from_static(LAST_EVENT_ID), value);
-        }
         request
+    }
+
+    pub(crate) fn method(&self) -> &Method {
+        &self.method
     }
 
     pub(crate) fn uri(&self) -> &Uri {
         &self.uri
+    }
+
+    pub(crate) fn redirects(&self) -> u8 {
+        self.redirects
+    }
+
+    /// The request after `redirect`, as fetch makes it: a `GET` without body headers
+    /// when the redirect says so, and no credentials sent to another origin.
+    pub(crate) fn follow(&self, redirect: Redirect) -> PreparedRequest {
+        let mut next = self.clone();
+        next.redirects = self.redirects.saturating_add(1);
+        if redirect.to_get {
+            next.method = Method::GET;
+            next.body = Bytes::new();
+            for name in [
+                CONTENT_TYPE,
+                CONTENT_LENGTH,
+                CONTENT_ENCODING,
+                CONTENT_LANGUAGE,
+                CONTENT_LOCATION,
+            ] {
+                next.headers.remove(name);
+            }
+        }
+        if crosses_origin(&self.uri, &redirect.uri) {
+            for name in [AUTHORIZATION, COOKIE, PROXY_AUTHORIZATION] {
+                next.headers.remove(name);
+            }
+        }
+        next.uri = redirect.uri;
+        next
     }
 }
 
@@ -136,13 +205,47 @@ mod tests {
             .unwrap();
         let (template, resume) = RequestTemplate::new(request.into_sse_request().unwrap()).unwrap();
         assert_eq!(resume.unwrap().as_str(), "41");
-        let first = template.build(None);
+        let first = template.prepare(None).to_request();
         assert_eq!(first.method(), Method::POST);
         assert_eq!(first.headers()["accept"], "application/x-custom");
         assert_eq!(first.headers()["cache-control"], "no-cache");
         assert!(first.headers().get("last-event-id").is_none());
-        let again = template.build(Some(&EventId::new("42").unwrap()));
+        let again = template
+            .prepare(Some(&EventId::new("42").unwrap()))
+            .to_request();
         assert_eq!(again.headers()["last-event-id"], "42");
+    }
+
+    #[test]
+    fn following_a_redirect_changes_method_and_drops_credentials_as_fetch_does() {
+        let request = Request::post("http://a.test/s")
+            .header("authorization", "Bearer t")
+            .header("content-type", "application/json")
+            .body("{}")
+            .unwrap();
+        let (template, _) = RequestTemplate::new(request.into_sse_request().unwrap()).unwrap();
+        let sent = template.prepare(Some(&EventId::new("5").unwrap()));
+        let same_origin = Redirect {
+            uri: "http://a.test/t".parse().unwrap(),
+            to_get: false,
+        };
+        let kept = sent.follow(same_origin).to_request();
+        assert_eq!(kept.method(), Method::POST);
+        assert_eq!(kept.headers()["authorization"], "Bearer t");
+        assert_eq!(kept.headers()["last-event-id"], "5");
+
+        let elsewhere = Redirect {
+            uri: "http://b.test/u".parse().unwrap(),
+            to_get: true,
+        };
+        let moved = sent.follow(elsewhere);
+        assert_eq!(moved.redirects(), 1);
+        let moved = moved.to_request();
+        assert_eq!(moved.method(), Method::GET);
+        assert_eq!(moved.uri(), "http://b.test/u");
+        assert!(moved.headers().get("authorization").is_none());
+        assert!(moved.headers().get("content-type").is_none());
+        assert_eq!(moved.headers()["last-event-id"], "5");
     }
 
     #[test]
