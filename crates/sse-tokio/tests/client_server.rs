@@ -429,20 +429,33 @@ async fn http2_prior_knowledge_end_to_end_sharing_one_connection() {
 }
 
 #[tokio::test]
-async fn http1_is_the_default() {
+async fn http1_is_the_default_and_the_servers_retry_hint_is_used() {
     let versions = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let log = versions.clone();
     let service = tower::service_fn(move |request: Request<Incoming>| {
         log.lock().unwrap().push(request.version());
         async {
-            Ok::<_, Infallible>(sse_response(SseBody::from_stream(stream::iter([
-                Event::new("h1"),
-            ]))))
+            let options = sse_tokio::StreamOptions::default().retry(Duration::from_millis(1500));
+            let events = stream::iter([Event::new("h1")]);
+            Ok::<_, Infallible>(sse_response(SseBody::from_stream_with(events, &options)))
         }
     });
     let server = Server::start(service).await;
     let mut source = EventSource::new(server.url("/")).unwrap();
+    assert_eq!(
+        source.reconnection_time(),
+        ClientConfig::DEFAULT_INITIAL_RETRY
+    );
     open(&mut source).await;
     assert_eq!(message(&mut source).await.data(), "h1");
+    assert_eq!(source.reconnection_time(), Duration::from_millis(1500));
+    match next("reconnecting", &mut source).await {
+        Ok(SourceEvent::Reconnecting { delay, .. }) => {
+            // The server's time plus jitter (up to a quarter more).
+            assert!(delay >= Duration::from_millis(1500), "{delay:?}");
+            assert!(delay <= Duration::from_millis(1875), "{delay:?}");
+        }
+        other => panic!("expected a reconnection, got {other:?}"),
+    }
     assert_eq!(*versions.lock().unwrap(), [http::Version::HTTP_11]);
 }
