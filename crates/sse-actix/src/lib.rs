@@ -20,7 +20,7 @@
 //! async fn events(last: LastEventId) -> impl Responder {
 //!     let start: u64 = last.as_str().and_then(|id| id.parse().ok()).unwrap_or(0);
 //!     let events = (start + 1..=start + 3).map(|n| {
-//!         Event::builder().id(n.to_string()).data(format!("tick {n}")).build()
+//!         Event::builder().id(&n.to_string()).data(format!("tick {n}")).build()
 //!     });
 //!     Sse::from_stream(futures_util::stream::iter(events))
 //! }
