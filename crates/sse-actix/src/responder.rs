@@ -1,6 +1,5 @@
 //! [`Sse`]: the `Responder` for event streams and hub subscriptions.
 
-use std::error::Error as StdError;
 use std::time::Duration;
 
 use actix_web::http::StatusCode;
@@ -9,9 +8,9 @@ use actix_web::{HttpRequest, HttpResponse, Responder};
 use futures_core::Stream;
 use sse_core::http::RESPONSE_HEADERS;
 use sse_core::stream::{FrameSource, KeepAlive, StreamOptions};
+use sse_tokio::{BoxError, EventStream, SseItem};
 
 use crate::body::SseBody;
-use crate::source::{EventStream, SseItem};
 
 /// An event-stream response: `200 OK`, the standard SSE headers, and a [`SseBody`]
 /// over `S` (a hub subscription, or an [`EventStream`] made by [`Sse::from_stream`]).
@@ -77,6 +76,11 @@ impl<S: FrameSource> Sse<S> {
         self
     }
 
+    /// The source (for a hub subscription: how its replay went, `source().replay()`).
+    pub fn source(&self) -> &S {
+        &self.source
+    }
+
     /// The stream options in effect.
     pub fn options(&self) -> &StreamOptions {
         &self.options
@@ -94,8 +98,10 @@ where
     St: Stream,
     St::Item: SseItem,
 {
-    /// A response of a `Stream` of [`Event`](sse_core::Event)s,
-    /// [`Frame`](sse_core::Frame)s, or `Result`s of them (an `Err` ends the response).
+    /// A response of a `Stream` of [`SseItem`]s: [`Event`](sse_core::Event)s,
+    /// [`Frame`](sse_core::Frame)s, [`ReaderEvent`](crate::ReaderEvent)s (an event whose
+    /// data is read from an `AsyncRead`), or `Result`s of them (an `Err` ends the
+    /// response).
     pub fn from_stream(stream: St) -> Self {
         Sse::new(EventStream::new(stream))
     }
@@ -116,7 +122,7 @@ pub fn insert_headers(headers: &mut HeaderMap) {
 impl<S> Responder for Sse<S>
 where
     S: FrameSource + Unpin + 'static,
-    S::Error: Into<Box<dyn StdError>>,
+    S::Error: Into<BoxError>,
 {
     type Body = SseBody<S>;
 

@@ -1,7 +1,6 @@
 //! [`Sse`]: the warp `Reply` for event streams and hub subscriptions, and the body
 //! stream behind it.
 
-use std::error::Error as StdError;
 use std::pin::Pin;
 use std::sync::{Mutex, PoisonError};
 use std::task::{Context, Poll};
@@ -11,12 +10,10 @@ use bytes::Bytes;
 use futures_core::Stream;
 use sse_core::http::RESPONSE_HEADERS;
 use sse_core::stream::{FrameSource, FrameStream, KeepAlive, StreamOptions};
+use sse_tokio::{BoxError, EventStream, SseItem, TokioTimer};
 use warp::http::HeaderMap;
 use warp::http::header::{CONTENT_LENGTH, HeaderName, HeaderValue};
 use warp::reply::{Reply, Response};
-
-use crate::source::{EventStream, SseItem};
-use crate::timer::TokioTimer;
 
 /// An event-stream reply: `200 OK`, the standard SSE headers, and a body of `S`'s
 /// frames (a hub subscription, or an [`EventStream`] made by [`Sse::from_stream`]) with
@@ -73,6 +70,11 @@ impl<S: FrameSource> Sse<S> {
         self
     }
 
+    /// The source (for a hub subscription: how its replay went, `source().replay()`).
+    pub fn source(&self) -> &S {
+        &self.source
+    }
+
     /// The stream options in effect.
     pub fn options(&self) -> &StreamOptions {
         &self.options
@@ -84,7 +86,7 @@ impl<S: FrameSource> Sse<S> {
         SseStream {
             frames: Mutex::new(FrameStream::new(
                 self.source,
-                TokioTimer::default(),
+                TokioTimer::new(),
                 &self.options,
             )),
         }
@@ -96,8 +98,10 @@ where
     St: Stream,
     St::Item: SseItem,
 {
-    /// A reply of a `Stream` of [`Event`](sse_core::Event)s,
-    /// [`Frame`](sse_core::Frame)s, or `Result`s of them (an `Err` ends the response).
+    /// A reply of a `Stream` of [`SseItem`]s: [`Event`](sse_core::Event)s,
+    /// [`Frame`](sse_core::Frame)s, [`ReaderEvent`](crate::ReaderEvent)s (an event whose
+    /// data is read from an `AsyncRead`), or `Result`s of them (an `Err` ends the
+    /// response).
     pub fn from_stream(stream: St) -> Self {
         Sse::new(EventStream::new(stream))
     }
@@ -118,7 +122,7 @@ pub fn insert_headers(headers: &mut HeaderMap) {
 impl<S> Reply for Sse<S>
 where
     S: FrameSource + Send + Unpin + 'static,
-    S::Error: Into<Box<dyn StdError + Send + Sync>> + Send + 'static,
+    S::Error: Into<BoxError> + Send + 'static,
 {
     fn into_response(self) -> Response {
         let mut response = warp::reply::stream(self.into_stream()).into_response();

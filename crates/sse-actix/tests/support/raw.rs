@@ -33,13 +33,26 @@ pub struct RawResponse {
 impl RawResponse {
     /// Sends `GET path` with `headers` and reads the response head.
     pub async fn get(addr: SocketAddr, path: &str, headers: &[(&str, &str)]) -> io::Result<Self> {
+        Self::send(addr, "GET", path, headers, b"").await
+    }
+
+    /// Sends `method path` with `headers` and `body` and reads the response head.
+    pub async fn send(
+        addr: SocketAddr,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> io::Result<Self> {
         let mut socket = TcpStream::connect(addr).await?;
-        let mut request = format!("GET {path} HTTP/1.1\r\nhost: {addr}\r\n");
+        let mut request = format!("{method} {path} HTTP/1.1\r\nhost: {addr}\r\n");
         for (name, value) in headers {
             request.push_str(&format!("{name}: {value}\r\n"));
         }
         request.push_str("\r\n");
-        socket.write_all(request.as_bytes()).await?;
+        let mut request = request.into_bytes();
+        request.extend_from_slice(body);
+        socket.write_all(&request).await?;
         let mut response = RawResponse {
             socket,
             wire: Vec::new(),
