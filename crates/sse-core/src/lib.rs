@@ -40,6 +40,8 @@ pub mod event;
 #[cfg(feature = "std")]
 pub mod http;
 #[cfg(feature = "std")]
+pub mod hub;
+#[cfg(feature = "std")]
 pub mod stream;
 
 #[cfg(feature = "std")]
@@ -49,3 +51,5 @@ pub use client::{
 pub use decode::{DecodeError, Decoded, Decoder, Limits, MessageEvent};
 pub use encode::{DataEncoder, Frame, encode_into, encoded_len};
 pub use event::{Event, EventBuilder, EventId, EventType, Field, FieldError, ForbiddenChar};
+#[cfg(feature = "std")]
+pub use hub::{Hub, Subscription, Topic, TopicFilter};
