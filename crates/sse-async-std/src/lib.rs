@@ -4,6 +4,8 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod body;
+#[cfg(feature = "client")]
+pub mod client;
 mod read;
 #[cfg(feature = "server")]
 mod server;
@@ -14,7 +16,7 @@ mod write;
 pub use body::SseBody;
 pub use read::{EventReader, ReadError};
 #[cfg(feature = "server")]
-pub use server::SseConnExt;
+pub use server::{HubHandler, SseConnExt};
 pub use source::{EventFrames, ReaderEvent, TryEventFrames};
 pub use timer::AsyncIoTimer;
 pub use write::{

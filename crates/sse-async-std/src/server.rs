@@ -10,6 +10,9 @@
 //! [`SseConnExt::last_event_id`] reads the resume point of a reconnecting client
 //! (`Last-Event-ID`, then the `lastEventId` query parameter).
 //!
+//! [`HubHandler`] serves a [`Hub`]: each request subscribes with the topics of its
+//! `?topics=` query and resumes from its last event ID.
+//!
 //! A stream ends when its source ends, when the client goes away (noticed at the
 //! next write: a keep-alive at the latest) or when the server shuts down gracefully,
 //! so shutdown never waits on open streams.
@@ -22,9 +25,10 @@ use std::task::{Context, Poll};
 
 use futures_io::AsyncRead;
 use sse_core::EventId;
-use sse_core::http::{RESPONSE_HEADERS, last_event_id};
+use sse_core::http::{RESPONSE_HEADERS, last_event_id, topic_filter};
+use sse_core::hub::Hub;
 use sse_core::stream::{FrameSource, StreamOptions};
-use trillium::{Body, Conn, KnownHeaderName, Status};
+use trillium::{Body, Conn, Handler, KnownHeaderName, Status};
 
 use crate::body::SseBody;
 
@@ -85,6 +89,70 @@ impl SseConnExt for Conn {
             .map(AsRef::as_ref);
         let query = Some(self.querystring()).filter(|query| !query.is_empty());
         last_event_id(header, query)
+    }
+}
+
+/// A trillium [`Handler`] that serves a [`Hub`]: every request gets a subscription
+/// to the topics of its `?topics=` parameters (every topic without one), replaying
+/// what it missed after its last event ID ([`SseConnExt::last_event_id`]), with the
+/// hub's [`stream_options`](Hub::stream_options) (keep-alive, `retry:` hint).
+///
+/// Answers `400` to a malformed `?topics=` list and `503` when the hub refuses the
+/// subscription (closed, or at its maximum of subscribers). Mount it behind a router
+/// for a path of its own; it answers whatever reaches it.
+///
+/// ```no_run
+/// use sse_async_std::HubHandler;
+/// use sse_core::hub::{Hub, Topic};
+/// use sse_core::Event;
+///
+/// let hub = Hub::new();
+/// let publisher = hub.clone();
+/// std::thread::spawn(move || {
+///     let topic = Topic::new("ticks").unwrap();
+///     for n in 0.. {
+///         let _ = publisher.publish(&topic, Event::new(format!("tick {n}")));
+///         std::thread::sleep(std::time::Duration::from_secs(1));
+///     }
+/// });
+/// trillium_smol::config().with_port(8080).run(HubHandler::new(hub));
+/// ```
+#[derive(Debug, Clone)]
+pub struct HubHandler {
+    hub: Hub,
+}
+
+impl HubHandler {
+    /// Serves `hub`.
+    pub fn new(hub: Hub) -> Self {
+        HubHandler { hub }
+    }
+
+    /// The hub served.
+    pub fn hub(&self) -> &Hub {
+        &self.hub
+    }
+
+    fn respond(&self, conn: Conn) -> Conn {
+        let query = Some(conn.querystring()).filter(|query| !query.is_empty());
+        let filter = match topic_filter(query) {
+            Ok(filter) => filter,
+            Err(error) => return conn.with_status(Status::BadRequest).with_body(error.to_string()).halt(),
+        };
+        let resume = conn.last_event_id();
+        match self.hub.subscribe_from(filter, resume.as_ref()) {
+            Ok(subscription) => conn.with_sse(subscription, self.hub.stream_options()),
+            Err(error) => conn
+                .with_status(Status::ServiceUnavailable)
+                .with_body(error.to_string())
+                .halt(),
+        }
+    }
+}
+
+impl Handler for HubHandler {
+    async fn run(&self, conn: Conn) -> Conn {
+        self.respond(conn)
     }
 }
 
