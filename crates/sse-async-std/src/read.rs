@@ -151,7 +151,7 @@ impl fmt::Display for ReadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ReadError::Io(error) => write!(f, "reading the event stream failed: {error}"),
-            ReadError::Decode(error) => write!(f, "the event stream was rejected: {error:?}"),
+            ReadError::Decode(error) => write!(f, "the event stream was rejected: {error}"),
         }
     }
 }
@@ -160,7 +160,7 @@ impl Error for ReadError {
     fn source(&self) -> Option<&(dyn Error + 'static)> {
         match self {
             ReadError::Io(error) => Some(error),
-            ReadError::Decode(_) => None,
+            ReadError::Decode(error) => Some(error),
         }
     }
 }
@@ -169,10 +169,7 @@ impl From<ReadError> for io::Error {
     fn from(error: ReadError) -> io::Error {
         match error {
             ReadError::Io(error) => error,
-            ReadError::Decode(error) => io::Error::new(
-                io::ErrorKind::InvalidData,
-                ReadError::Decode(error).to_string(),
-            ),
+            ReadError::Decode(error) => io::Error::new(io::ErrorKind::InvalidData, error),
         }
     }
 }

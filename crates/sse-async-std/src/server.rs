@@ -137,7 +137,12 @@ impl HubHandler {
         let query = Some(conn.querystring()).filter(|query| !query.is_empty());
         let filter = match topic_filter(query) {
             Ok(filter) => filter,
-            Err(error) => return conn.with_status(Status::BadRequest).with_body(error.to_string()).halt(),
+            Err(error) => {
+                return conn
+                    .with_status(Status::BadRequest)
+                    .with_body(error.to_string())
+                    .halt();
+            }
         };
         let resume = conn.last_event_id();
         match self.hub.subscribe_from(filter, resume.as_ref()) {

@@ -63,9 +63,13 @@ fn client_receives_hub_events_in_order() {
             expect_open(&mut client).await;
             let mut ids = Vec::new();
             for n in 0..3 {
-                ids.push(hub.publish(&topic(), Event::new(format!("event {n}"))).unwrap());
+                ids.push(
+                    hub.publish(&topic(), Event::new(format!("event {n}")))
+                        .unwrap(),
+                );
             }
-            hub.publish(&Topic::new("other").unwrap(), Event::new("filtered out")).unwrap();
+            hub.publish(&Topic::new("other").unwrap(), Event::new("filtered out"))
+                .unwrap();
             for (n, id) in ids.iter().enumerate() {
                 let event = next_message(&mut client).await;
                 assert_eq!(event.data(), format!("event {n}"));
@@ -140,7 +144,10 @@ fn reconnect_resumes_from_last_event_id_without_loss_or_duplicates() {
             }
             let expected: Vec<_> = (0..10).map(|n| (n.to_string(), ids[n].clone())).collect();
             assert_eq!(received, expected, "every event once, in order");
-            assert!(reconnections >= 3, "the server cut the stream every 3 events");
+            assert!(
+                reconnections >= 3,
+                "the server cut the stream every 3 events"
+            );
             let resumed = resumed_from.lock().unwrap().clone();
             assert_eq!(resumed[0], None);
             assert_eq!(resumed[1].as_ref(), Some(&ids[2]));
@@ -153,8 +160,8 @@ fn reconnect_resumes_from_last_event_id_without_loss_or_duplicates() {
 fn dropping_the_client_frees_the_subscription() {
     for runtime in Runtime::ALL {
         runtime.block_on(async move {
-            let options =
-                StreamOptions::default().keep_alive(Some(KeepAlive::new(Duration::from_millis(20))));
+            let options = StreamOptions::default()
+                .keep_alive(Some(KeepAlive::new(Duration::from_millis(20))));
             let hub = Hub::builder().stream_options(options).build();
             let server = runtime.serve(HubHandler::new(hub.clone())).await;
             let mut client = source(runtime, &server.url("/"), quick());
@@ -163,8 +170,10 @@ fn dropping_the_client_frees_the_subscription() {
             assert_eq!(next_message(&mut client).await.data(), "hello");
             assert_eq!(hub.stats().subscribers, 1);
             drop(client);
-            eventually("the server drops the subscription", || hub.stats().subscribers == 0)
-                .await;
+            eventually("the server drops the subscription", || {
+                hub.stats().subscribers == 0
+            })
+            .await;
         });
     }
 }
@@ -173,16 +182,18 @@ fn dropping_the_client_frees_the_subscription() {
 fn closing_the_client_ends_its_stream_and_frees_the_subscription() {
     for runtime in Runtime::ALL {
         runtime.block_on(async move {
-            let options =
-                StreamOptions::default().keep_alive(Some(KeepAlive::new(Duration::from_millis(20))));
+            let options = StreamOptions::default()
+                .keep_alive(Some(KeepAlive::new(Duration::from_millis(20))));
             let hub = Hub::builder().stream_options(options).build();
             let server = runtime.serve(HubHandler::new(hub.clone())).await;
             let mut client = source(runtime, &server.url("/"), quick());
             expect_open(&mut client).await;
             client.close();
             assert!(client.next_item().await.is_none());
-            eventually("the server drops the subscription", || hub.stats().subscribers == 0)
-                .await;
+            eventually("the server drops the subscription", || {
+                hub.stats().subscribers == 0
+            })
+            .await;
         });
     }
 }
@@ -218,7 +229,8 @@ fn wrong_content_type_and_bad_status_are_typed_errors() {
             let server = runtime
                 .serve(|conn: Conn| async move {
                     if conn.path() == "/html" {
-                        conn.with_response_header("content-type", "text/html").ok("<p>hi</p>")
+                        conn.with_response_header("content-type", "text/html")
+                            .ok("<p>hi</p>")
                     } else {
                         conn.with_status(Status::NotFound).with_body("nope").halt()
                     }
@@ -289,7 +301,10 @@ fn refused_connections_back_off_then_give_up() {
             };
             assert_eq!(attempts, [1, 2]);
             assert!(
-                matches!(stop.reason(), StopReason::RetriesExhausted { attempts: 2, .. }),
+                matches!(
+                    stop.reason(),
+                    StopReason::RetriesExhausted { attempts: 2, .. }
+                ),
                 "{stop:?}"
             );
             assert!(client.next_item().await.is_none());
@@ -308,7 +323,9 @@ fn first_request_carries_configured_last_event_id_and_headers() {
                         "{}|{}|{}",
                         headers.get_str("x-token").unwrap_or("-"),
                         headers.get_str("accept").unwrap_or("-"),
-                        conn.last_event_id().map(|id| id.to_string()).unwrap_or_default(),
+                        conn.last_event_id()
+                            .map(|id| id.to_string())
+                            .unwrap_or_default(),
                     );
                     let events = EventFrames::new(stream::iter([Event::new(seen)]));
                     conn.with_sse(events, &StreamOptions::default())
@@ -346,8 +363,16 @@ fn bad_topics_get_400_and_a_closed_hub_503() {
 #[test]
 fn invalid_urls_and_headers_are_build_errors() {
     let client = Runtime::Smol.client();
-    assert!(EventSource::builder(client.clone(), "not a url").build().is_err());
-    assert!(EventSource::builder(client.clone(), "ftp://127.0.0.1/").build().is_err());
+    assert!(
+        EventSource::builder(client.clone(), "not a url")
+            .build()
+            .is_err()
+    );
+    assert!(
+        EventSource::builder(client.clone(), "ftp://127.0.0.1/")
+            .build()
+            .is_err()
+    );
     assert!(
         EventSource::builder(client, "http://127.0.0.1/")
             .header("x-bad", "a\r\nb")

@@ -25,7 +25,10 @@ fn response_has_sse_headers_retry_hint_and_frames() {
         runtime.block_on(async move {
             let server = runtime
                 .serve(|conn: Conn| async move {
-                    let id = conn.last_event_id().map(|id| id.to_string()).unwrap_or_default();
+                    let id = conn
+                        .last_event_id()
+                        .map(|id| id.to_string())
+                        .unwrap_or_default();
                     let events = stream::iter([Event::new(format!("from {id}")), Event::new("b")]);
                     let options = StreamOptions::default().retry(Duration::from_millis(1500));
                     conn.with_sse(EventFrames::new(events), &options)
@@ -38,7 +41,10 @@ fn response_has_sse_headers_retry_hint_and_frames() {
             .await;
             let lower = text.to_ascii_lowercase();
             assert!(lower.starts_with("http/1.1 200"), "{text}");
-            assert!(lower.contains("content-type: text/event-stream\r\n"), "{text}");
+            assert!(
+                lower.contains("content-type: text/event-stream\r\n"),
+                "{text}"
+            );
             assert!(lower.contains("cache-control: no-cache\r\n"), "{text}");
             assert!(lower.contains("x-accel-buffering: no\r\n"), "{text}");
             assert!(!lower.contains("content-length"), "{text}");

@@ -48,7 +48,11 @@ impl Connection {
 
     /// Makes progress on the attempt; when something happened (a response, bytes, the
     /// end, an error), feeds it to `machine` and returns `Ready`.
-    pub(super) fn poll_feed(&mut self, cx: &mut Context<'_>, machine: &mut ClientMachine) -> Poll<()> {
+    pub(super) fn poll_feed(
+        &mut self,
+        cx: &mut Context<'_>,
+        machine: &mut ClientMachine,
+    ) -> Poll<()> {
         match self {
             Connection::Idle => Poll::Pending,
             Connection::Requesting(request) => {

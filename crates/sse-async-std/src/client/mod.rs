@@ -269,7 +269,10 @@ impl EventSourceBuilder {
             .build_url(self.url.as_str())
             .map_err(|error| invalid_url(error.to_string()))?;
         if !matches!(url.scheme(), "http" | "https") {
-            return Err(invalid_url(format!("scheme {:?} is not http or https", url.scheme())));
+            return Err(invalid_url(format!(
+                "scheme {:?} is not http or https",
+                url.scheme()
+            )));
         }
         let headers = self
             .headers

@@ -27,12 +27,18 @@ impl Runtime {
     /// [`BOUND`].
     pub fn block_on<F: Future<Output = ()>>(self, test: F) {
         let bounded = async {
-            let outcome = futures_lite::future::or(async { Some(test.await) }, async {
-                async_io::Timer::after(BOUND).await;
-                None
-            })
+            let finished = futures_lite::future::or(
+                async {
+                    test.await;
+                    true
+                },
+                async {
+                    async_io::Timer::after(BOUND).await;
+                    false
+                },
+            )
             .await;
-            assert!(outcome.is_some(), "test did not finish within {BOUND:?} on {self:?}");
+            assert!(finished, "test did not finish within {BOUND:?} on {self:?}");
         };
         match self {
             Runtime::AsyncStd => async_std::task::block_on(bounded),
@@ -91,7 +97,10 @@ impl Drop for Server {
 pub async fn eventually(what: &str, mut condition: impl FnMut() -> bool) {
     let deadline = std::time::Instant::now() + BOUND;
     while !condition() {
-        assert!(std::time::Instant::now() < deadline, "never happened: {what}");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "never happened: {what}"
+        );
         async_io::Timer::after(Duration::from_millis(10)).await;
     }
 }
