@@ -273,13 +273,18 @@ impl Shared {
             // Everything evicted past the cursor was on other topics.
             *cursor = first;
         }
-        let (front, back) = window.from_index(*cursor).unwrap_or_default();
+        let (front, back) = window.entries_from(*cursor).unwrap_or_default();
         for entry in front.iter().chain(back) {
             if out.len() >= capacity {
                 return Fill::Open;
             }
             *cursor += 1;
             if filter.matches_path(entry.topic.as_str()) {
+                if out.capacity() == 0 {
+                    // First frame ever: size the buffer once (an idle subscriber has
+                    // none).
+                    out.reserve_exact(capacity);
+                }
                 out.push_back(entry.frame.clone());
             }
         }

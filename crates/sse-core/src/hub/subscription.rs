@@ -13,6 +13,9 @@ use super::topic::TopicFilter;
 use crate::encode::Frame;
 use crate::stream::{Chunk, FrameSource};
 
+/// Frames the first read of a subscription may take (its buffer grows from there).
+const FIRST_BATCH: usize = 4;
+
 /// How a subscription started, from the `Last-Event-ID` it was given.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Replay {
@@ -178,21 +181,36 @@ impl Subscription {
         if let Some(reason) = self.end {
             return Err(TryFrameError::Ended(reason));
         }
-        let capacity = self.shared.config.batch;
-        if self.ready.capacity() == 0 {
-            self.ready.reserve_exact(capacity);
-        }
+        let limit = self.batch_limit();
         let fill = self
             .shared
-            .fill(&self.filter, &mut self.cursor, &mut self.ready, capacity);
-        if let Fill::Ended(reason) = fill {
-            self.finish(reason);
+            .fill(&self.filter, &mut self.cursor, &mut self.ready, limit);
+        match fill {
+            Fill::Ended(reason) => self.finish(reason),
+            Fill::Open if self.ready.len() >= limit => self.grow_batch(limit),
+            Fill::Open => {}
         }
         match (self.ready.pop_front(), self.end) {
             (Some(frame), _) => Ok(frame),
             (None, Some(reason)) => Err(TryFrameError::Ended(reason)),
             (None, None) => Err(TryFrameError::Empty),
         }
+    }
+
+    /// How many frames the next read may take: what the buffer holds without
+    /// reallocating (at least [`FIRST_BATCH`], at most the hub's batch size).
+    fn batch_limit(&self) -> usize {
+        let batch = self.shared.config.batch;
+        self.ready.capacity().clamp(FIRST_BATCH.min(batch), batch)
+    }
+
+    /// A read filled the buffer: let the next one take twice as many, up to the hub's
+    /// batch size. A subscriber that gets one event per wake-up keeps a small buffer;
+    /// a busy one reaches full batches after a few reads and never reallocates again.
+    fn grow_batch(&mut self, limit: usize) {
+        let target = (limit * 2).min(self.shared.config.batch);
+        self.ready
+            .reserve_exact(target.saturating_sub(self.ready.len()));
     }
 
     fn finish(&mut self, reason: EndReason) {

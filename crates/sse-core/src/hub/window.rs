@@ -136,7 +136,7 @@ impl Window {
 
     /// The entries from `index` on (empty if `index` is at or past the end), as the two
     /// halves of the ring; `None` if `index` was evicted.
-    pub(crate) fn from_index(&self, index: u64) -> Option<(&[Entry], &[Entry])> {
+    pub(crate) fn entries_from(&self, index: u64) -> Option<(&[Entry], &[Entry])> {
         let skip = index.checked_sub(self.first_index)?;
         let skip = usize::try_from(skip).unwrap_or(usize::MAX);
         let (front, back) = self.entries.as_slices();
@@ -148,7 +148,7 @@ impl Window {
 
     /// How many entries from `index` on match `filter`.
     pub(crate) fn count_matching(&self, index: u64, filter: &TopicFilter) -> usize {
-        let Some((front, back)) = self.from_index(index) else {
+        let Some((front, back)) = self.entries_from(index) else {
             return 0;
         };
         front
@@ -248,7 +248,7 @@ mod tests {
     }
 
     #[test]
-    fn from_index_spans_the_ring() {
+    fn entries_from_spans_the_ring() {
         let now = Instant::now();
         let mut w = Window::new(limits(4));
         for seq in 0..7 {
@@ -256,7 +256,7 @@ mod tests {
             evict_all(&mut w, now);
         }
         let ids = |i| {
-            let (f, b) = w.from_index(i).unwrap();
+            let (f, b) = w.entries_from(i).unwrap();
             f.iter()
                 .chain(b)
                 .map(|e| e.position.minor())
@@ -266,7 +266,7 @@ mod tests {
         assert_eq!(ids(5), [5, 6]);
         assert_eq!(ids(7), Vec::<u64>::new());
         assert_eq!(ids(70), Vec::<u64>::new());
-        assert!(w.from_index(2).is_none());
+        assert!(w.entries_from(2).is_none());
         let a = TopicFilter::from(Topic::new("a").unwrap());
         assert_eq!(w.count_matching(3, &a), 2);
         assert_eq!(w.count_matching(0, &a), 0);
