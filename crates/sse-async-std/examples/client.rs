@@ -8,7 +8,7 @@
 use std::time::Duration;
 
 use futures_lite::StreamExt;
-use sse_async_std::client::{EventSource, SseEvent};
+use sse_async_std::client::{EventSource, SourceEvent};
 use sse_core::ClientConfig;
 use trillium_client::Client;
 
@@ -28,8 +28,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let mut received = 0;
         while let Some(item) = source.next().await {
             match item? {
-                SseEvent::Open => println!("open: {url}"),
-                SseEvent::Message(event) => {
+                SourceEvent::Open => println!("open: {url}"),
+                SourceEvent::Message(event) => {
                     println!(
                         "[{}] {} (id {:?})",
                         event.event_type(),
@@ -41,7 +41,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                         source.close();
                     }
                 }
-                SseEvent::Reconnecting { delay, cause, .. } => {
+                SourceEvent::Reconnecting { delay, cause, .. } => {
                     println!("{cause}; reconnecting in {delay:?}")
                 }
                 _ => {}

@@ -23,7 +23,7 @@
 //! ```
 //! use futures_lite::StreamExt;
 //! use sse_async_std::HubHandler;
-//! use sse_async_std::client::{EventSource, SseEvent};
+//! use sse_async_std::client::{EventSource, SourceEvent};
 //! use sse_core::Event;
 //! use sse_core::hub::{Hub, Topic};
 //!
@@ -39,11 +39,11 @@
 //!
 //!     let connector = trillium_smol::ClientConfig::default();
 //!     let mut events = EventSource::new(connector, &format!("http://{addr}/?topics=news"))?;
-//!     assert!(matches!(events.next().await, Some(Ok(SseEvent::Open))));
+//!     assert!(matches!(events.next().await, Some(Ok(SourceEvent::Open))));
 //!
 //!     hub.publish(&Topic::new("news")?, Event::new("hello"))?;
 //!     match events.next().await {
-//!         Some(Ok(SseEvent::Message(event))) => assert_eq!(event.data(), "hello"),
+//!         Some(Ok(SourceEvent::Message(event))) => assert_eq!(event.data(), "hello"),
 //!         other => panic!("{other:?}"),
 //!     }
 //!     server.shut_down().await;
@@ -53,7 +53,7 @@
 //! ```
 //!
 //! # HTTP: trillium, not hyper
-//! The HTTP side uses [trillium](trillium) (server) and
+//! The HTTP side uses [trillium] (server) and
 //! [trillium-client](trillium_client): HTTP/1.1 implementations written for
 //! futures-io, with adapters for smol (`trillium-smol`) and async-std
 //! (`trillium-async-std`). hyper 1 was the first idea, but it depends on tokio

@@ -8,7 +8,7 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use futures_lite::stream;
-use sse_async_std::client::{ClientError, EventSource, SseEvent};
+use sse_async_std::client::{EventSource, SourceEvent};
 use sse_async_std::{EventFrames, HubHandler, SseConnExt};
 use sse_core::hub::{Hub, Subscription, Topic, TopicFilter};
 use sse_core::stream::{Chunk, FrameSource, KeepAlive, StreamOptions};
@@ -35,7 +35,7 @@ fn source(runtime: Runtime, url: &str, config: ClientConfig) -> EventSource {
 async fn next_message(source: &mut EventSource) -> MessageEvent {
     loop {
         match source.next_item().await {
-            Some(Ok(SseEvent::Message(event))) => return event,
+            Some(Ok(SourceEvent::Message(event))) => return event,
             Some(Ok(_)) => continue,
             other => panic!("expected a message, got {other:?}"),
         }
@@ -44,7 +44,7 @@ async fn next_message(source: &mut EventSource) -> MessageEvent {
 
 async fn expect_open(source: &mut EventSource) {
     match source.next_item().await {
-        Some(Ok(SseEvent::Open)) => {}
+        Some(Ok(SourceEvent::Open)) => {}
         other => panic!("expected Open, got {other:?}"),
     }
 }
@@ -131,10 +131,10 @@ fn reconnect_resumes_from_last_event_id_without_loss_or_duplicates() {
             let mut reconnections = 0;
             while received.len() < 10 {
                 match client.next_item().await {
-                    Some(Ok(SseEvent::Message(event))) => {
+                    Some(Ok(SourceEvent::Message(event))) => {
                         received.push((event.data().to_owned(), event.last_event_id().clone()))
                     }
-                    Some(Ok(SseEvent::Reconnecting { cause, .. })) => {
+                    Some(Ok(SourceEvent::Reconnecting { cause, .. })) => {
                         assert_eq!(cause, Disconnect::EndOfStream);
                         reconnections += 1;
                     }
@@ -212,10 +212,7 @@ fn no_content_stops_the_client_for_good() {
                 .await;
             let mut client = source(runtime, &server.url("/"), quick());
             let item = client.next_item().await;
-            assert!(
-                matches!(item, Some(Err(ClientError::Stopped(StopReason::NoContent)))),
-                "{item:?}"
-            );
+            assert!(matches!(item, Some(Err(StopReason::NoContent))), "{item:?}");
             assert!(client.next_item().await.is_none());
             assert_eq!(*requests.lock().unwrap(), 1, "no reconnection after 204");
         });
@@ -238,7 +235,7 @@ fn wrong_content_type_and_bad_status_are_typed_errors() {
                 .await;
             let mut client = source(runtime, &server.url("/html"), quick());
             match client.next_item().await {
-                Some(Err(ClientError::Stopped(StopReason::BadContentType { content_type }))) => {
+                Some(Err(StopReason::BadContentType { content_type })) => {
                     assert_eq!(content_type.as_deref(), Some("text/html"))
                 }
                 other => panic!("{other:?}"),
@@ -246,7 +243,7 @@ fn wrong_content_type_and_bad_status_are_typed_errors() {
             let mut client = source(runtime, &server.url("/missing"), quick());
             match client.next_item().await {
                 Some(Err(error)) => {
-                    assert_eq!(error.reason(), &StopReason::BadStatus { status: 404 })
+                    assert_eq!(error, StopReason::BadStatus { status: 404 })
                 }
                 other => panic!("{other:?}"),
             }
@@ -268,7 +265,7 @@ fn a_silent_connection_hits_the_idle_timeout_and_reconnects() {
             let mut client = source(runtime, &server.url("/"), config);
             expect_open(&mut client).await;
             match client.next_item().await {
-                Some(Ok(SseEvent::Reconnecting { cause, .. })) => {
+                Some(Ok(SourceEvent::Reconnecting { cause, .. })) => {
                     assert_eq!(cause, Disconnect::IdleTimeout)
                 }
                 other => panic!("{other:?}"),
@@ -291,7 +288,7 @@ fn refused_connections_back_off_then_give_up() {
             let mut attempts = Vec::new();
             let stop = loop {
                 match client.next_item().await {
-                    Some(Ok(SseEvent::Reconnecting { attempt, cause, .. })) => {
+                    Some(Ok(SourceEvent::Reconnecting { attempt, cause, .. })) => {
                         assert!(matches!(cause, Disconnect::Transport(_)), "{cause:?}");
                         attempts.push(attempt);
                     }
@@ -301,10 +298,7 @@ fn refused_connections_back_off_then_give_up() {
             };
             assert_eq!(attempts, [1, 2]);
             assert!(
-                matches!(
-                    stop.reason(),
-                    StopReason::RetriesExhausted { attempts: 2, .. }
-                ),
+                matches!(stop, StopReason::RetriesExhausted { attempts: 2, .. }),
                 "{stop:?}"
             );
             assert!(client.next_item().await.is_none());
@@ -351,11 +345,11 @@ fn bad_topics_get_400_and_a_closed_hub_503() {
             let server = runtime.serve(HubHandler::new(hub.clone())).await;
             let mut client = source(runtime, &server.url("/?topics=a,,b"), quick());
             let error = client.next_item().await.unwrap().unwrap_err();
-            assert_eq!(error.reason(), &StopReason::BadStatus { status: 400 });
+            assert_eq!(error, StopReason::BadStatus { status: 400 });
             hub.close();
             let mut client = source(runtime, &server.url("/"), quick());
             let error = client.next_item().await.unwrap().unwrap_err();
-            assert_eq!(error.reason(), &StopReason::BadStatus { status: 503 });
+            assert_eq!(error, StopReason::BadStatus { status: 503 });
         });
     }
 }

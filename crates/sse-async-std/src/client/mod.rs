@@ -16,7 +16,7 @@
 //!
 //! ```no_run
 //! use futures_lite::StreamExt;
-//! use sse_async_std::client::{EventSource, SseEvent};
+//! use sse_async_std::client::{EventSource, SourceEvent};
 //!
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! smol::block_on(async {
@@ -24,8 +24,8 @@
 //!     let mut source = EventSource::new(connector, "http://127.0.0.1:8080/events")?;
 //!     while let Some(item) = source.next().await {
 //!         match item? {
-//!             SseEvent::Message(event) => println!("{}: {}", event.event_type(), event.data()),
-//!             SseEvent::Open | SseEvent::Reconnecting { .. } => {}
+//!             SourceEvent::Message(event) => println!("{}: {}", event.event_type(), event.data()),
+//!             SourceEvent::Open | SourceEvent::Reconnecting { .. } => {}
 //!             _ => {}
 //!         }
 //!     }
@@ -49,11 +49,13 @@ use trillium_client::{Client, HeaderName, HeaderValue, Url};
 use trillium_server_common::Connector;
 
 use self::connection::Connection;
-pub use self::error::{BuildError, ClientError, SseEvent};
+pub use self::error::{BuildError, SourceEvent};
 
-/// A reconnecting Server-Sent Events client: a [`Stream`] of [`SseEvent`]s that
-/// ends with `Err(ClientError)` when the server makes it stop, or with `None` after
-/// [`close`](Self::close).
+/// A reconnecting Server-Sent Events client: a [`Stream`] of [`SourceEvent`]s that
+/// ends with `Err(`[`StopReason`]`)` when the server or the stream makes it stop for
+/// good (`204 No Content`, a status other than 200, a content type other than
+/// `text/event-stream`, retries exhausted, a stream over the decoder's limits), or
+/// with `None` after [`close`](Self::close).
 ///
 /// Nothing happens until the stream is polled; polling is cancel-safe (dropping a
 /// pending `next()` loses nothing). See the [module docs](self) for an example.
@@ -91,7 +93,7 @@ impl EventSource {
 
     /// The next item; `None` once the stream has ended (the same as
     /// `StreamExt::next`, without importing a trait).
-    pub async fn next_item(&mut self) -> Option<Result<SseEvent, ClientError>> {
+    pub async fn next_item(&mut self) -> Option<Result<SourceEvent, StopReason>> {
         std::future::poll_fn(|cx| self.poll_item(cx)).await
     }
 
@@ -122,7 +124,7 @@ impl EventSource {
         &self.url
     }
 
-    fn poll_item(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<SseEvent, ClientError>>> {
+    fn poll_item(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<SourceEvent, StopReason>>> {
         loop {
             if let Some(action) = self.machine.poll_action() {
                 if let Some(item) = self.perform(action) {
@@ -145,21 +147,21 @@ impl EventSource {
 
     /// Carries out one action of the machine; returns what the stream yields for it,
     /// if anything.
-    fn perform(&mut self, action: Action) -> Option<Option<Result<SseEvent, ClientError>>> {
+    fn perform(&mut self, action: Action) -> Option<Option<Result<SourceEvent, StopReason>>> {
         match action {
             Action::Connect { last_event_id } => {
                 self.connection = Connection::request(self.request(last_event_id));
                 None
             }
-            Action::Open => Some(Some(Ok(SseEvent::Open))),
-            Action::Event(event) => Some(Some(Ok(SseEvent::Message(event)))),
+            Action::Open => Some(Some(Ok(SourceEvent::Open))),
+            Action::Event(event) => Some(Some(Ok(SourceEvent::Message(event)))),
             Action::Reconnecting {
                 delay,
                 attempt,
                 cause,
             } => {
                 self.connection = Connection::Idle;
-                Some(Some(Ok(SseEvent::Reconnecting {
+                Some(Some(Ok(SourceEvent::Reconnecting {
                     delay,
                     attempt,
                     cause,
@@ -170,7 +172,7 @@ impl EventSource {
                 self.finished = true;
                 match reason {
                     StopReason::Closed => Some(None),
-                    reason => Some(Some(Err(ClientError::Stopped(reason)))),
+                    reason => Some(Some(Err(reason))),
                 }
             }
             _ => None,
@@ -211,7 +213,7 @@ impl EventSource {
 }
 
 impl Stream for EventSource {
-    type Item = Result<SseEvent, ClientError>;
+    type Item = Result<SourceEvent, StopReason>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         self.get_mut().poll_item(cx)
