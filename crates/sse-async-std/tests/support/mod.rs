@@ -25,20 +25,14 @@ impl Runtime {
 
     /// Runs `test` to completion on this runtime, failing if it takes longer than
     /// [`BOUND`].
-    pub fn block_on<F: Future<Output = ()>>(self, test: F) {
+    pub fn block_on<T, F: Future<Output = T>>(self, test: F) -> T {
         let bounded = async {
-            let finished = futures_lite::future::or(
-                async {
-                    test.await;
-                    true
-                },
-                async {
-                    async_io::Timer::after(BOUND).await;
-                    false
-                },
-            )
+            let outcome = futures_lite::future::or(async { Some(test.await) }, async {
+                async_io::Timer::after(BOUND).await;
+                None
+            })
             .await;
-            assert!(finished, "test did not finish within {BOUND:?} on {self:?}");
+            outcome.unwrap_or_else(|| panic!("test did not finish within {BOUND:?} on {self:?}"))
         };
         match self {
             Runtime::AsyncStd => async_std::task::block_on(bounded),
