@@ -376,3 +376,38 @@ fn write_errors_stop_the_stream() {
         });
     }
 }
+
+#[test]
+fn body_reads_in_small_buffers_lose_and_reorder_nothing() {
+    for runtime in Runtime::ALL {
+        runtime.block_on(async {
+            let events: Vec<Event> = (0..20)
+                .map(|n| Event::new(format!("event number {n}\nsecond line")))
+                .collect();
+            let expected: Vec<u8> = std::iter::once(&b": hello\n\n"[..])
+                .chain(
+                    events
+                        .iter()
+                        .map(|e| Frame::encode(e).as_bytes().clone())
+                        .collect::<Vec<_>>()
+                        .iter()
+                        .map(|b| &b[..]),
+                )
+                .flatten()
+                .copied()
+                .collect();
+            let options = StreamOptions::default().initial_comment("hello");
+            let mut body = SseBody::new(EventFrames::new(stream::iter(events)), &options);
+            let mut out = Vec::new();
+            let mut buf = [0u8; 7];
+            loop {
+                let n = body.read(&mut buf).await.unwrap();
+                if n == 0 {
+                    break;
+                }
+                out.extend_from_slice(&buf[..n]);
+            }
+            assert_eq!(out, expected);
+        });
+    }
+}

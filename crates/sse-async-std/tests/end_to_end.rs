@@ -374,3 +374,27 @@ fn invalid_urls_and_headers_are_build_errors() {
             .is_err()
     );
 }
+
+#[test]
+fn graceful_shutdown_ends_open_streams() {
+    for runtime in Runtime::ALL {
+        runtime.block_on(async move {
+            let hub = Hub::new();
+            let server = runtime.serve(HubHandler::new(hub.clone())).await;
+            let mut client = source(runtime, &server.url("/"), quick());
+            expect_open(&mut client).await;
+            // Completes only once every open stream has ended.
+            server.handle.shut_down().await;
+            match client.next_item().await {
+                Some(Ok(SourceEvent::Reconnecting { cause, .. })) => {
+                    assert_eq!(cause, Disconnect::EndOfStream)
+                }
+                other => panic!("{other:?}"),
+            }
+            eventually("the subscription is dropped", || {
+                hub.stats().subscribers == 0
+            })
+            .await;
+        });
+    }
+}
