@@ -36,11 +36,14 @@ pub(crate) fn write_fields(cmd: &mut redis::Cmd, topic: &Topic, event: &Event) {
     }
 }
 
+/// An entry's field/value pairs, in order.
+type Fields = Vec<(Vec<u8>, Vec<u8>)>;
+
 /// One entry as Redis returned it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct RawEntry {
     pub(crate) id: StreamId,
-    fields: Vec<(Vec<u8>, Vec<u8>)>,
+    fields: Fields,
 }
 
 /// An entry that is not an event this crate wrote.
@@ -156,7 +159,7 @@ fn parse_entry(value: Value) -> Result<RawEntry, ReplyError> {
     Ok(RawEntry { id, fields })
 }
 
-fn pairs(flat: Vec<Value>) -> Result<Vec<(Vec<u8>, Vec<u8>)>, ReplyError> {
+fn pairs(flat: Vec<Value>) -> Result<Fields, ReplyError> {
     let mut out = Vec::with_capacity(flat.len() / 2);
     let mut items = flat.into_iter();
     while let Some(name) = items.next() {

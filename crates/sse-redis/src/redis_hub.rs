@@ -107,7 +107,10 @@ impl RedisHub {
     ///
     /// Any id the event carries is ignored. Fails with [`Error::Publish`] if Redis does
     /// not acknowledge within the response timeout (it is lost, or restarting): the
-    /// event was not published. Nothing is queued or retried behind the caller's back.
+    /// event was not published. Nothing is queued or retried behind the caller's back;
+    /// the connection is re-established in the background after such an error, so a
+    /// later publish succeeds once Redis is back (the first one after an outage may
+    /// still fail on the broken connection).
     pub async fn publish(&self, topic: &Topic, event: Event) -> Result<EventId, Error> {
         if self.hub.is_closed() {
             return Err(Error::Closed);

@@ -2,15 +2,17 @@
 //! processes publish and subscribers listen.
 
 mod delivery;
+mod link;
 mod redis_process;
 
 use std::time::Duration;
 
 use sse_core::Event;
-use sse_core::hub::TopicFilter;
+use sse_core::hub::{Replay, TopicFilter};
 use sse_redis::{Error, RedisHub, RedisOptions};
 
-use delivery::{Got, PATIENCE, marker, read_until, take, topic};
+use delivery::{Got, PATIENCE, id, marker, read_until, take, topic, wait_read};
+use link::Link;
 use redis_process::{RedisProcess, free_port};
 
 /// Short timeouts and backoff, so an outage is noticed and left quickly.
@@ -157,4 +159,71 @@ async fn a_redis_restart_loses_no_acknowledged_event_and_keeps_subscribers() {
     assert!(a.reader_status().reconnects >= 1);
     assert!(b.reader_status().reconnects >= 1);
     assert_eq!(b.reader_status().gaps, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_process_cut_off_longer_than_the_stream_keeps_records_the_gap() {
+    let Some(server) = RedisProcess::start("gap") else {
+        return;
+    };
+    let link = Link::new(server.port()).await;
+    let options = || quick().max_len(5).max_age(None);
+    let a = RedisHub::connect(&link.url(), options()).await.unwrap(); // through the link
+    let b = RedisHub::connect(&server.url(), options()).await.unwrap();
+    let mut on_a = a.hub().subscribe(TopicFilter::all()).unwrap();
+    let mut seen = Vec::new();
+    for i in 0..3 {
+        seen.push(
+            b.publish(&topic("t"), Event::new(format!("seen{i}")))
+                .await
+                .unwrap(),
+        );
+    }
+    assert_eq!(
+        take(&mut on_a, 3).await.last().unwrap().id,
+        seen[2].as_str()
+    );
+
+    link.cut();
+    let err = a
+        .publish(&topic("t"), Event::new("cut off"))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Publish(_)), "{err:?}");
+    wait_for(|| !a.reader_status().connected, "A's reader notices").await;
+    // B goes on; Redis trims whole nodes of 100 entries, so 300 drop what A never read.
+    let mut last = None;
+    for i in 0..300 {
+        last = Some(
+            b.publish(&topic("t"), Event::new(format!("away{i}")))
+                .await
+                .unwrap(),
+        );
+    }
+    let last = last.unwrap();
+    link.restore();
+    wait_read(&a, &last).await;
+    let status = a.reader_status();
+    assert_eq!((status.gaps, status.connected), (1, true), "{status:?}");
+
+    // No resume crosses the gap, on A as on B; after it, resumes work on A.
+    for redis in [&a, &b] {
+        let across = redis
+            .hub()
+            .subscribe_from(TopicFilter::all(), Some(&seen[2]))
+            .unwrap();
+        assert_eq!(across.replay(), Replay::Expired);
+    }
+    let recent = id(&format!("{}", last)); // the newest: nothing missed
+    let resumed = a
+        .hub()
+        .subscribe_from(TopicFilter::all(), Some(&recent))
+        .unwrap();
+    assert_eq!(resumed.replay(), Replay::Resumed { missed: 0 });
+    // A publishes again once its link is back (a publish on the connection broken by
+    // the cut may fail first).
+    let mut fresh = a.hub().subscribe(TopicFilter::all()).unwrap();
+    let back = publish_retrying(&a, "back", &mut Vec::new()).await;
+    let got = read_until(&mut fresh, &id(&back)).await;
+    assert!(got.iter().all(|g| g.data == "back"), "{got:?}");
 }
