@@ -9,10 +9,11 @@ use core::fmt;
 /// - **Event limit**: the largest event accepted: its data as it would be dispatched
 ///   (data lines joined with `\n`) plus its event type, in bytes.
 ///
-/// What happens when a limit is exceeded is described on
-/// [`DecodeError`]. A decoder never holds more than about one line limit of
-/// unfinished line, plus one event limit and one line limit of event in progress,
-/// plus the items it has queued and not yet handed out.
+/// What happens when a limit is exceeded is described on [`DecodeError`]. Between
+/// feeds a decoder holds at most about the event limit plus three times the line limit
+/// (a `data` line still arriving is held decoded, and each invalid byte in it can
+/// become a 3-byte U+FFFD), plus the items queued and not yet taken; see
+/// [`Decoder::buffered_len`](super::Decoder::buffered_len).
 ///
 /// ```
 /// use sse_core::Limits;

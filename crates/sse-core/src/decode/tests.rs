@@ -382,3 +382,12 @@ fn errors_display_their_limit() {
     );
     assert_eq!(vec![Limits::default().line_limit()], [16 << 20]);
 }
+
+#[test]
+fn decoder_and_items_can_cross_threads() {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<Decoder>();
+    send_sync::<Decoded>();
+    send_sync::<DecodeError>();
+    send_sync::<Limits>();
+}
