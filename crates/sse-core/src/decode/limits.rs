@@ -72,7 +72,9 @@ impl Default for Limits {
 /// Both errors discard the event in progress — its data, its type and any `id` it
 /// carried — so a truncated event is never dispatched. The decoder then skips lines
 /// up to and including the next blank line (an `id` or `retry` among them has no
-/// effect) and decodes normally from there.
+/// effect, and no further error is reported for them) and decodes normally from
+/// there. The end of the stream ([`finish`](super::Decoder::finish)) or a
+/// [`restart`](super::Decoder::restart) also ends the skipping.
 ///
 /// One exception: a comment line (starting with `:`) that is too long is reported
 /// and skipped alone, since comments never belong to an event; the event in progress
