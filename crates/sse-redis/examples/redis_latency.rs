@@ -2,8 +2,8 @@
 //! in-memory hub. A benchmark, not a test: run in release.
 //!
 //! ```text
-//! cargo run --release -p sse-redis --example latency            # starts its own redis-server
-//! cargo run --release -p sse-redis --example latency -- redis://127.0.0.1:6379/
+//! cargo run --release -p sse-redis --example redis_latency            # starts its own redis-server
+//! cargo run --release -p sse-redis --example redis_latency -- redis://127.0.0.1:6379/
 //! ```
 //!
 //! Latency: one event at a time, from just before `publish` to the moment a subscriber
