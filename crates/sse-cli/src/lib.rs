@@ -32,6 +32,18 @@ pub fn main() -> ExitCode {
 pub fn run(command: Command) -> Result<(), Failure> {
     match command {
         Command::Decode(args) => decode::run(&args),
-        Command::Listen(_) | Command::Serve(_) => Err(Failure::runtime("not yet")),
+        Command::Serve(args) => {
+            let config = serve::ServeConfig::from_args(&args)
+                .map_err(|e| Failure::usage(format!("sse serve: {e}")))?;
+            runtime()?.block_on(serve::run(config))
+        }
+        Command::Listen(_) => Err(Failure::runtime("not yet")),
     }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::runtime(format!("cannot start the async runtime: {e}")))
 }
