@@ -9,6 +9,7 @@ use clap::Parser;
 pub mod cli;
 pub mod decode;
 pub mod exit;
+pub mod listen;
 pub mod output;
 pub mod serve;
 pub mod units;
@@ -37,7 +38,7 @@ pub fn run(command: Command) -> Result<(), Failure> {
                 .map_err(|e| Failure::usage(format!("sse serve: {e}")))?;
             runtime()?.block_on(serve::run(config))
         }
-        Command::Listen(_) => Err(Failure::runtime("not yet")),
+        Command::Listen(args) => runtime()?.block_on(listen::run(args)),
     }
 }
 
