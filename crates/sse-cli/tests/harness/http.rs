@@ -26,7 +26,10 @@ impl Response {
     /// The body as JSON.
     pub fn json(&self) -> Value {
         serde_json::from_slice(&self.body).unwrap_or_else(|e| {
-            panic!("body is not JSON ({e}): {}", String::from_utf8_lossy(&self.body))
+            panic!(
+                "body is not JSON ({e}): {}",
+                String::from_utf8_lossy(&self.body)
+            )
         })
     }
 
@@ -116,7 +119,13 @@ pub fn get(addr: SocketAddr, target: &str, headers: &[(&str, &str)]) -> Response
 /// Publishes `data` on `topic` (path and query, e.g. `pets/dogs?event=bark`) and returns
 /// the id; panics unless the answer is 200.
 pub fn publish(addr: SocketAddr, topic: &str, data: &str) -> String {
-    let response = request(addr, "POST", &format!("/publish/{topic}"), &[], data.as_bytes());
+    let response = request(
+        addr,
+        "POST",
+        &format!("/publish/{topic}"),
+        &[],
+        data.as_bytes(),
+    );
     assert_eq!(response.status, 200, "publish failed: {}", response.text());
     response.json()["id"].as_str().unwrap().to_owned()
 }
@@ -174,7 +183,11 @@ impl Dechunker {
                         return out;
                     }
                     out.extend_from_slice(&self.pending[..size]);
-                    assert_eq!(&self.pending[size..size + 2], b"\r\n", "chunk not ended by CRLF");
+                    assert_eq!(
+                        &self.pending[size..size + 2],
+                        b"\r\n",
+                        "chunk not ended by CRLF"
+                    );
                     self.pending.drain(..size + 2);
                     self.in_chunk = None;
                 }

@@ -100,7 +100,10 @@ impl Running {
             if let Some(status) = self.child.try_wait().unwrap() {
                 return status;
             }
-            assert!(Instant::now() < deadline, "sse did not exit within {TIMEOUT:?}");
+            assert!(
+                Instant::now() < deadline,
+                "sse did not exit within {TIMEOUT:?}"
+            );
             thread::sleep(Duration::from_millis(20));
         }
     }
