@@ -89,26 +89,60 @@ pub fn request(
     let mut stream = connect(addr);
     let body = (method != "GET" || !body.is_empty()).then_some(body);
     send_head(&mut stream, method, target, headers, body, true);
+    read_response(&mut stream)
+        .unwrap_or_else(|e| panic!("reading the response to {method} {target}: {e}"))
+}
+
+/// Reads one response: the head, then a body delimited by `Content-Length`, chunked
+/// encoding, or the end of the connection.
+fn read_response(stream: &mut TcpStream) -> std::io::Result<Response> {
     let mut raw = Vec::new();
-    match stream.read_to_end(&mut raw) {
-        Ok(_) => {}
-        Err(e) if e.kind() == ErrorKind::ConnectionReset && !raw.is_empty() => {}
-        Err(e) => panic!("reading the response to {method} {target}: {e}"),
-    }
-    let (status, headers, rest) = parse_head(&raw).expect("incomplete response head");
-    let body = if find_header(&headers, "transfer-encoding") == Some("chunked") {
+    let mut buf = [0u8; 8192];
+    let (status, headers, mut rest) = loop {
+        if let Some((status, headers, rest)) = parse_head(&raw) {
+            break (status, headers, rest.to_vec());
+        }
+        let read = stream.read(&mut buf)?;
+        if read == 0 {
+            return Err(ErrorKind::UnexpectedEof.into());
+        }
+        raw.extend_from_slice(&buf[..read]);
+    };
+    let length = find_header(&headers, "content-length").map(|v| v.parse::<usize>().unwrap());
+    let chunked = find_header(&headers, "transfer-encoding") == Some("chunked");
+    let body = if let Some(length) = length {
+        while rest.len() < length {
+            let read = stream.read(&mut buf)?;
+            if read == 0 {
+                return Err(ErrorKind::UnexpectedEof.into());
+            }
+            rest.extend_from_slice(&buf[..read]);
+        }
+        rest
+    } else if chunked {
         let mut chunks = Dechunker::default();
-        let body = chunks.feed(rest);
-        assert!(chunks.done, "chunked body not terminated");
+        let mut body = chunks.feed(&rest);
+        while !chunks.done {
+            let read = stream.read(&mut buf)?;
+            if read == 0 {
+                return Err(ErrorKind::UnexpectedEof.into());
+            }
+            body.extend(chunks.feed(&buf[..read]));
+        }
         body
     } else {
-        rest.to_vec()
+        match stream.read_to_end(&mut rest) {
+            Ok(_) => {}
+            Err(e) if e.kind() == ErrorKind::ConnectionReset => {}
+            Err(e) => return Err(e),
+        }
+        rest
     };
-    Response {
+    Ok(Response {
         status,
         headers,
         body,
-    }
+    })
 }
 
 /// `GET target`.
@@ -130,8 +164,11 @@ pub fn publish(addr: SocketAddr, topic: &str, data: &str) -> String {
     response.json()["id"].as_str().unwrap().to_owned()
 }
 
+/// A response head: status code, headers, and the bytes that followed it.
+type Head<'a> = (u16, Vec<(String, String)>, &'a [u8]);
+
 /// Status code, headers and the bytes after the head, once the head is complete.
-fn parse_head(raw: &[u8]) -> Option<(u16, Vec<(String, String)>, &[u8])> {
+fn parse_head(raw: &[u8]) -> Option<Head<'_>> {
     let end = raw.windows(4).position(|w| w == b"\r\n\r\n")?;
     let head = std::str::from_utf8(&raw[..end]).unwrap();
     let mut lines = head.split("\r\n");
