@@ -41,11 +41,16 @@ pub enum Command {
     Decode(DecodeArgs),
     /// Run a standalone hub: publish over HTTP, subscribe with EventSource.
     ///
-    /// Endpoints: GET / (demo page), GET /subscribe/{topic} and GET /subscribe?topics=a,b
-    /// (event streams; a topic also receives its sub-topics), POST /publish/{topic}
-    /// (body = data, ?event=TYPE; answers {"id": ...}), GET /status (JSON, or HTML for
-    /// browsers).
-    #[command(after_help = EXIT_CODES)]
+    /// Endpoints:
+    ///   GET  /                       demo page (subscribe, see events, publish)
+    ///   GET  /subscribe/{topic}      event stream of the topic and its sub-topics
+    ///   GET  /subscribe?topics=a,b   event stream of several topics (* for all)
+    ///   POST /publish/{topic}        body = event data, ?event=TYPE; answers {"id": "..."}
+    ///   GET  /status                 figures as JSON (HTML for browsers)
+    ///
+    /// Streams resume from the replay window with a Last-Event-ID header or a
+    /// lastEventId query parameter. Errors are JSON: {"error": "..."}.
+    #[command(after_help = EXIT_CODES, verbatim_doc_comment)]
     Serve(ServeArgs),
 }
 
@@ -144,7 +149,8 @@ pub struct ServeArgs {
     #[arg(long, value_name = "IP:PORT", default_value = "127.0.0.1:8080")]
     pub addr: SocketAddr,
 
-    /// Require this token to subscribe: `X-Authorization: TOKEN` or `?token=TOKEN`.
+    /// Require this token to subscribe (and to read /status): `X-Authorization: TOKEN`
+    /// or `?token=TOKEN`.
     #[arg(long, value_name = "TOKEN", env = "SSE_TOKEN", hide_env_values = true)]
     pub token: Option<String>,
 
