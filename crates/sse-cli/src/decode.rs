@@ -110,7 +110,7 @@ fn limit_failure(error: DecodeError, start: u64, end: u64) -> Failure {
         DecodeError::EventTooLarge { limit } => {
             format!("an event is larger than --max-event ({limit} bytes)")
         }
-        other => format!("{other:?}"),
+        other => other.to_string(),
     };
     let place = if start == end {
         format!("at the end of the input ({end} bytes)")

@@ -11,7 +11,7 @@ use std::net::SocketAddr;
 
 use axum::Json;
 use axum::body::Body;
-use axum::extract::rejection::PathRejection;
+use axum::extract::rejection::{ExtensionRejection, PathRejection};
 use axum::extract::{ConnectInfo, Path, Request, State};
 use bytes::Bytes;
 use http::{StatusCode, header};
@@ -38,14 +38,12 @@ pub struct Published {
 pub async fn publish(
     State(app): State<App>,
     topic: Result<Path<String>, PathRejection>,
+    peer: Result<ConnectInfo<SocketAddr>, ExtensionRejection>,
     request: Request,
 ) -> Result<Json<Published>, ApiError> {
     let (parts, body) = request.into_parts();
     let query = parts.uri.query();
-    let peer = parts
-        .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(addr)| *addr);
+    let peer = peer.ok().map(|ConnectInfo(addr)| addr);
     app.config
         .publish_access()
         .check(&parts.headers, query, peer)?;
