@@ -15,7 +15,7 @@ Exit codes:
   0  success (listen: --count events received, a 204 stop, or the stream ended under
      --no-reconnect; decode: whole input read; serve: shut down by Ctrl-C or SIGTERM)
   1  failure, with a one-line reason on stderr (connection failed, invalid response,
-     retries exhausted, idle timeout, decoder limit exceeded, I/O error, cannot bind)
+     retries or idle timeouts exhausted, decoder limit exceeded, I/O error, cannot bind)
   2  invalid arguments or options that cannot work together";
 
 /// Listen to, decode and serve Server-Sent Events (`text/event-stream`).

@@ -3,7 +3,7 @@
 //! | code | meaning |
 //! |---|---|
 //! | 0 | success: `listen` got its `--count` events, or the server stopped the stream with `204 No Content` (or closed it under `--no-reconnect`); `decode` read the whole input; `serve` shut down on Ctrl-C / SIGTERM |
-//! | 1 | failure: connection refused or lost for good, an invalid response (status, content type), retries exhausted, idle timeout, a decoder limit exceeded, an I/O error, the server could not bind |
+//! | 1 | failure: connection refused or lost for good, an invalid response (status, content type), retries exhausted (after failures or idle timeouts), a decoder limit exceeded, an I/O error, the server could not bind |
 //! | 2 | usage: invalid arguments, or options that cannot work together (such as `serve` on a non-loopback address without `--publish-token`) |
 
 use std::fmt;
