@@ -396,3 +396,17 @@ fn sigint_and_sigterm_end_streams_cleanly_and_exit_0() {
         assert_eq!(status.code(), Some(0), "after SIG{signal}");
     }
 }
+
+#[test]
+fn an_address_in_use_fails_with_exit_1_and_a_hint() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let output = sse().args(["serve", "--addr", &addr]).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("cannot listen on") && stderr.contains("--addr"),
+        "{stderr}"
+    );
+}

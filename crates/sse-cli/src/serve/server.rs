@@ -22,12 +22,9 @@ pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 /// `sse serve: listening on http://ADDR/ (open it in a browser)` and serves until
 /// SIGINT or SIGTERM.
 pub async fn run(config: ServeConfig) -> Result<(), Failure> {
-    let listener = TcpListener::bind(config.addr()).await.map_err(|e| {
-        Failure::runtime(format!(
-            "sse serve: cannot listen on {}: {e}",
-            config.addr()
-        ))
-    })?;
+    let listener = TcpListener::bind(config.addr())
+        .await
+        .map_err(|e| bind_failure(config.addr(), &e))?;
     let local = listener
         .local_addr()
         .map_err(|e| Failure::runtime(format!("sse serve: {e}")))?;
@@ -72,6 +69,15 @@ pub async fn serve(
             Ok(())
         }
     }
+}
+
+fn bind_failure(addr: SocketAddr, error: &io::Error) -> Failure {
+    let hint = if error.kind() == io::ErrorKind::AddrInUse {
+        " (something else listens there: choose another port with --addr, e.g. --addr 127.0.0.1:0)"
+    } else {
+        ""
+    };
+    Failure::runtime(format!("sse serve: cannot listen on {addr}: {error}{hint}"))
 }
 
 fn announce(local: SocketAddr) {
