@@ -45,18 +45,34 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let rate = memory_throughput(&memory, &topic, &mut sub).await?;
     println!("  throughput: {rate:.0} events/s");
 
-    let options = || {
-        RedisOptions::new()
-            .stream_key(format!("sse:bench:{}", std::process::id()))
-            .max_len(BURST)
-    };
-    let a = Arc::new(RedisHub::connect(&url, options()).await?);
-    let b = RedisHub::connect(&url, options()).await?;
-    let mut sub = b.hub().subscribe(TopicFilter::all())?;
-    let lat = redis_latency(&a, &topic, &mut sub).await?;
-    report("Redis (publish on A, receive on B)", &lat);
-    let rate = redis_throughput(&a, &topic, &mut sub).await?;
-    println!("  throughput: {rate:.0} events/s ({IN_FLIGHT} publishes in flight)");
+    for (bounds, max_age) in [
+        (
+            "length and age bounds: XADD + XTRIM",
+            Some(Duration::from_secs(300)),
+        ),
+        ("length bound only: XADD", None),
+    ] {
+        let options = || {
+            RedisOptions::new()
+                .stream_key(format!(
+                    "sse:bench:{}:{}",
+                    std::process::id(),
+                    max_age.is_some()
+                ))
+                .max_len(BURST)
+                .max_age(max_age)
+        };
+        let a = Arc::new(RedisHub::connect(&url, options()).await?);
+        let b = RedisHub::connect(&url, options()).await?;
+        let mut sub = b.hub().subscribe(TopicFilter::all())?;
+        let lat = redis_latency(&a, &topic, &mut sub).await?;
+        report(
+            &format!("Redis, {bounds} (publish on A, receive on B)"),
+            &lat,
+        );
+        let rate = redis_throughput(&a, &topic, &mut sub).await?;
+        println!("  throughput: {rate:.0} events/s ({IN_FLIGHT} publishes in flight)");
+    }
     Ok(())
 }
 
