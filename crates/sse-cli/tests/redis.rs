@@ -7,7 +7,7 @@ mod redis_process;
 
 use std::process::Command;
 
-use harness::http::{EventStream, publish};
+use harness::http::{EventStream, publish, request};
 use harness::process::{Running, Server, sse};
 use redis_process::{RedisProcess, free_port};
 
@@ -80,4 +80,49 @@ fn an_unreachable_redis_stops_serve_with_a_clear_error() {
         "{stderr}"
     );
     assert!(process.stdout.rest().is_empty(), "announced nothing");
+}
+
+#[test]
+fn a_publish_redis_does_not_acknowledge_is_a_503_and_streams_stay_open() {
+    let Some(mut redis) = RedisProcess::start("cli-outage") else {
+        return;
+    };
+    let server = Server::start(&["--redis", &redis.url(), "--keep-alive", "0"]);
+    let mut stream = open(&server, "/subscribe/t", &[]);
+    publish(server.addr, "t", "before");
+    assert_eq!(stream.data(1), ["before"]);
+
+    redis.kill();
+    let refused = request(server.addr, "POST", "/publish/t", &[], b"during");
+    assert_eq!(refused.status, 503, "{}", refused.text());
+    let error = refused.json()["error"].as_str().unwrap().to_owned();
+    assert!(
+        error.starts_with("Redis did not acknowledge the event"),
+        "{error}"
+    );
+
+    redis.restart();
+    // The same stream goes on once Redis is back (a publish may fail while the server
+    // reconnects: bounded retries).
+    let deadline = std::time::Instant::now() + harness::TIMEOUT;
+    loop {
+        let answer = request(server.addr, "POST", "/publish/t", &[], b"after");
+        if answer.status == 200 {
+            break;
+        }
+        assert_eq!(answer.status, 503, "{}", answer.text());
+        assert!(
+            std::time::Instant::now() < deadline,
+            "Redis never came back"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let rest: Vec<String> =
+        std::iter::from_fn(|| Some(stream.next_event().unwrap().data().to_owned()))
+            .take_while(|data| data != "after")
+            .collect();
+    assert!(
+        rest.iter().all(|d| d == "after" || d == "during"),
+        "{rest:?}"
+    );
 }
