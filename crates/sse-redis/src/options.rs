@@ -82,7 +82,10 @@ impl RedisOptions {
     }
 
     /// The hub's other settings. Its window count, window age and store are replaced
-    /// by this crate's (`max_len`, `max_age`, ids from the stream).
+    /// by this crate's (`max_len`, `max_age`, ids from the stream). Its window bytes
+    /// bound (64 MiB by default) still caps memory: if it evicts before the stream's
+    /// bounds do, a resume from those ids is `Expired` on this process though Redis
+    /// still has them (never a gap; set it high enough for `max_len` of your events).
     pub fn hub(mut self, builder: HubBuilder) -> Self {
         self.hub = builder;
         self

@@ -106,8 +106,9 @@ impl RedisHub {
     /// reader, this one's included, then delivers it to its local subscribers.
     ///
     /// Any id the event carries is ignored. Fails with [`Error::Publish`] if Redis does
-    /// not acknowledge within the response timeout (it is lost, or restarting): the
-    /// event was not published. Nothing is queued or retried behind the caller's back;
+    /// not acknowledge within the response timeout (it is lost, or restarting; while
+    /// the connection is being re-established, after at most three connection
+    /// attempts): the event was not published. Nothing is queued or retried behind the caller's back;
     /// the connection is re-established in the background after such an error, so a
     /// later publish succeeds once Redis is back (the first one after an outage may
     /// still fail on the broken connection).
