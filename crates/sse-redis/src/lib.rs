@@ -7,9 +7,10 @@
 //!
 //! ```text
 //! RedisHub::publish(topic, event) ──XADD key MAXLEN ~ n * topic … data …──▶ Redis stream
-//!   (returns the entry id once Redis acknowledged it)   (+ XTRIM MINID ~ now−age)   │
+//!   returns the entry id once Redis acknowledged it                                 │
+//!   (+ XTRIM key MINID ~ now−age, at most once a second)                            │
 //!                                                                                   │
-//!  every process: reader task ◀── XREAD BLOCK … STREAMS key <last id> ─────────────┘
+//!  every process: reader task ◀── XREAD BLOCK … STREAMS key <last id> ──────────────┘
 //!     │ Hub::ingest(stamp = entry id, topic, event): encoded once per process
 //!     ▼
 //!  local Hub window ──▶ subscriptions served by any adapter (sse-tokio, sse-actix, …)
@@ -22,8 +23,9 @@
 //! the stream and each process's window hold the same events:
 //! - The stream is trimmed with the window's bounds: `XADD … MAXLEN ~ max_len` (Redis
 //!   keeps at least `max_len`, the window exactly `max_len`) and, with `max_age`,
-//!   `XTRIM … MINID ~ now − max_age` (Redis keeps at least those; the window ages each
-//!   entry from its id's time, so every process evicts it alike).
+//!   `XTRIM … MINID ~ now − max_age` in the same round trip, at most once a second per
+//!   process (Redis keeps at least those; the window ages each entry from its id's
+//!   time, so every process evicts it alike).
 //! - At start-up the reader reads the newest `max_len + 1` entries (`XREVRANGE`) and
 //!   ingests them before `connect` returns; what came before them is recorded as
 //!   trimmed (`Hub::mark_trimmed`). Then it follows the stream from the last id it

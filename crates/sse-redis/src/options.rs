@@ -74,8 +74,9 @@ impl RedisOptions {
         self
     }
 
-    /// Oldest event kept, by the time Redis added it (`XTRIM … MINID ~` after each
-    /// publish, and the window's age); `None` bounds by length only.
+    /// Oldest event kept, by the time Redis added it (`XTRIM … MINID ~` with a publish,
+    /// at most once a second per process, and the window's age); `None` bounds by
+    /// length only.
     pub fn max_age(mut self, max_age: Option<Duration>) -> Self {
         self.max_age = max_age;
         self

@@ -1,7 +1,14 @@
-//! Appending events to the stream: `XADD` bounded by length, then `XTRIM` by age, in
-//! one round trip, on a connection that reconnects by itself.
+//! Appending events to the stream: `XADD` bounded by length, then (now and then)
+//! `XTRIM` by age in the same round trip, on a connection that reconnects by itself.
+//!
+//! Trimming by age is approximate (`MINID ~` drops whole nodes of entries), so doing it
+//! on every publish buys nothing: it is sent at most once per [`trim_interval`] by each
+//! process. Redis then keeps a little more than the age bound, never less, so every
+//! process's window (which ages entries exactly) still holds a subset of the stream.
 
+use core::sync::atomic::{AtomicU64, Ordering};
 use core::time::Duration;
+use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
@@ -25,6 +32,7 @@ pub(crate) struct Publisher {
     key: String,
     max_len: usize,
     max_age: Option<Duration>,
+    trims: Arc<TrimSchedule>,
 }
 
 impl core::fmt::Debug for Publisher {
@@ -54,6 +62,7 @@ impl Publisher {
             key: options.stream_key.clone(),
             max_len: options.max_len,
             max_age: options.max_age,
+            trims: Arc::default(),
         })
     }
 
@@ -67,7 +76,9 @@ impl Publisher {
             .arg("*");
         write_fields(&mut xadd, topic, event);
         let mut conn = self.conn.clone();
-        let reply: Value = match self.max_age {
+        let now = SystemTime::now();
+        let trim_now = |&age: &Duration| self.trims.due(trim_interval(age), now);
+        let reply: Value = match self.max_age.filter(trim_now) {
             None => xadd.query_async(&mut conn).await,
             Some(max_age) => {
                 let mut pipe = redis::pipe();
@@ -76,7 +87,7 @@ impl Publisher {
                     .arg(&self.key)
                     .arg("MINID")
                     .arg("~")
-                    .arg(oldest_kept_ms(max_age, SystemTime::now()))
+                    .arg(oldest_kept_ms(max_age, now))
                     .ignore();
                 pipe.query_async::<Vec<Value>>(&mut conn)
                     .await
@@ -91,6 +102,38 @@ impl Publisher {
     }
 }
 
+/// When this process last trimmed by age, shared by its concurrent publishes.
+#[derive(Debug, Default)]
+struct TrimSchedule {
+    /// Unix milliseconds of the last trim (0: never).
+    last_ms: AtomicU64,
+}
+
+impl TrimSchedule {
+    /// Whether a trim is due at `now`, `interval` after the last one; if so, this
+    /// caller takes the turn (one of several concurrent callers does).
+    fn due(&self, interval: Duration, now: SystemTime) -> bool {
+        let now_ms = unix_ms(now);
+        let interval = u64::try_from(interval.as_millis()).unwrap_or(u64::MAX);
+        let last = self.last_ms.load(Ordering::Relaxed);
+        now_ms.saturating_sub(last) >= interval
+            && self
+                .last_ms
+                .compare_exchange(last, now_ms, Ordering::Relaxed, Ordering::Relaxed)
+                .is_ok()
+    }
+}
+
+/// How often a process trims by age: a 64th of the age bound, at most once a second.
+pub(crate) fn trim_interval(max_age: Duration) -> Duration {
+    (max_age / 64).min(Duration::from_secs(1))
+}
+
+fn unix_ms(at: SystemTime) -> u64 {
+    let since = at.duration_since(UNIX_EPOCH).unwrap_or(Duration::ZERO);
+    u64::try_from(since.as_millis()).unwrap_or(u64::MAX)
+}
+
 /// The smallest entry time (Unix milliseconds) still within `max_age` at `now`.
 fn oldest_kept_ms(max_age: Duration, now: SystemTime) -> u64 {
     let now = now.duration_since(UNIX_EPOCH).unwrap_or(Duration::ZERO);
@@ -101,6 +144,31 @@ fn oldest_kept_ms(max_age: Duration, now: SystemTime) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trims_by_age_are_spaced_out() {
+        assert_eq!(
+            trim_interval(Duration::from_secs(300)),
+            Duration::from_secs(1)
+        );
+        assert_eq!(
+            trim_interval(Duration::from_millis(640)),
+            Duration::from_millis(10)
+        );
+        assert_eq!(trim_interval(Duration::ZERO), Duration::ZERO);
+
+        let schedule = TrimSchedule::default();
+        let at = |ms| UNIX_EPOCH + Duration::from_millis(ms);
+        let second = Duration::from_secs(1);
+        assert!(schedule.due(second, at(10_000)), "the first publish trims");
+        assert!(
+            !schedule.due(second, at(10_000)),
+            "a concurrent one does not"
+        );
+        assert!(!schedule.due(second, at(10_999)));
+        assert!(schedule.due(second, at(11_000)));
+        assert!(!schedule.due(second, at(5_000)), "a clock going back waits");
+    }
 
     #[test]
     fn oldest_kept_is_now_minus_age_floored_at_zero() {
