@@ -47,7 +47,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     for (bounds, max_age) in [
         (
-            "length and age bounds: XADD + XTRIM",
+            "length and age bounds: XADD, XTRIM at most once a second",
             Some(Duration::from_secs(300)),
         ),
         ("length bound only: XADD", None),
