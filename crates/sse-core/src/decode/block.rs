@@ -135,7 +135,7 @@ impl Block {
         let cached = self
             .type_cache
             .as_ref()
-            .filter(|cached| cached.as_str() == self.event_type)
+            .filter(|cached| cached.value_bytes() == self.event_type.as_bytes())
             .cloned();
         let event_type = cached.or_else(|| {
             // Cannot fail: a line holds no CR or LF.
