@@ -117,12 +117,19 @@ impl Block {
             0
         };
         self.multi_line = false;
-        let event_type = self.take_type();
+        // The type is set afterwards, and only when there is one: the value
+        // `take_type` returns is read back whole (a stall, as in
+        // `Decoder::dispatch`) even when it is `None`.
         *slot = Ok(Decoded::Event(MessageEvent {
-            event_type,
+            event_type: None,
             data: mem::take(&mut self.data),
             last_event_id: last_event_id.clone(),
         }));
+        if !self.event_type.is_empty()
+            && let Ok(Decoded::Event(event)) = slot
+        {
+            event.event_type = self.take_type();
+        }
     }
 
     /// Drops the block in progress: data, type, and the `id` it set (the buffer goes
