@@ -15,10 +15,11 @@ use sse_actix::{LastEventId, Sse, SubscribeRefused, Topics};
 use sse_core::hub::{Hub, Topic, TopicFilter};
 use sse_core::stream::{KeepAlive, StreamOptions};
 use sse_core::{Event, EventType};
+use sse_testkit::client::{connect, message, open};
+use sse_testkit::limited::Limited;
+use sse_testkit::raw::RawResponse;
+use sse_testkit::wait::{eventually, next};
 use sse_tokio::client::{Disconnect, SourceEvent};
-use support::client::{connect, eventually, message, next, open};
-use support::limited::Limited;
-use support::raw::RawResponse;
 use support::server::{Setup, serve};
 
 /// `/limited`: like the example's `/events`, but each response ends after 7 frames,

@@ -9,8 +9,8 @@ use actix_web::{HttpResponse, Responder, web};
 use sse_actix::{LastEventId, Sse};
 use sse_core::Event;
 use sse_core::stream::KeepAlive;
-use support::feed::{FeedSlot, feed};
-use support::raw::{RawResponse, WAIT};
+use sse_testkit::feed::{FeedSlot, feed};
+use sse_testkit::raw::{RawResponse, WAIT};
 use support::server::{Setup, serve};
 use tokio::time::timeout;
 

@@ -11,11 +11,12 @@ use std::time::Duration;
 use sse_core::hub::{Hub, Topic, TopicFilter};
 use sse_core::stream::{KeepAlive, StreamOptions};
 use sse_core::{Event, EventId, EventType};
+use sse_testkit::client::{connect, message, open};
+use sse_testkit::limited::Limited;
+use sse_testkit::raw::RawResponse;
+use sse_testkit::wait::{eventually, next};
 use sse_tokio::client::{Disconnect, SourceEvent};
 use sse_warp::{Sse, last_event_id};
-use support::client::{connect, eventually, message, next, open};
-use support::limited::Limited;
-use support::raw::RawResponse;
 use support::server::serve;
 use warp::Filter;
 

@@ -7,9 +7,9 @@ use std::time::Duration;
 
 use sse_core::stream::KeepAlive;
 use sse_core::{Event, EventId};
+use sse_testkit::feed::{FeedSlot, feed};
+use sse_testkit::raw::{RawResponse, WAIT};
 use sse_warp::{Sse, last_event_id};
-use support::feed::{FeedSlot, feed};
-use support::raw::{RawResponse, WAIT};
 use support::server::serve;
 use tokio::time::timeout;
 use warp::Filter;
