@@ -10,6 +10,7 @@
 //! | [`limited`] | [`Limited`](limited::Limited): a frame source that ends after some frames, to force reconnections |
 //! | [`wait`] | bounded waits on tokio: [`within`](wait::within), [`next`](wait::next), [`eventually`](wait::eventually) |
 //! | `client` (feature `client`) | sse-tokio's `EventSource` set up to reconnect quickly, and expectations on its items |
+//! | [`scenario`] | what every adapter must do on the wire, run by each adapter's tests against its own server |
 //!
 //! Every wait is bounded (a hang fails the test); nothing here asserts on timing.
 //! Helpers panic on what a test must not meet (a timeout, an unexpected item): that
@@ -22,4 +23,5 @@ pub mod client;
 pub mod feed;
 pub mod limited;
 pub mod raw;
+pub mod scenario;
 pub mod wait;
