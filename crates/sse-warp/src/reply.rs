@@ -9,8 +9,8 @@ use std::time::Duration;
 use bytes::Bytes;
 use futures_core::Stream;
 use sse_core::http::RESPONSE_HEADERS;
-use sse_core::stream::{FrameSource, FrameStream, KeepAlive, StreamOptions};
-use sse_tokio::{BoxError, EventStream, SseItem, TokioTimer};
+use sse_core::stream::{FrameSource, KeepAlive, StreamOptions};
+use sse_tokio::{BoxError, EventStream, SseBody, SseItem};
 use warp::http::HeaderMap;
 use warp::http::header::{CONTENT_LENGTH, HeaderName, HeaderValue};
 use warp::reply::{Reply, Response};
@@ -84,11 +84,7 @@ impl<S: FrameSource> Sse<S> {
     /// needs the headers of [`insert_headers`]).
     pub fn into_stream(self) -> SseStream<S> {
         SseStream {
-            frames: Mutex::new(FrameStream::new(
-                self.source,
-                TokioTimer::new(),
-                &self.options,
-            )),
+            body: Mutex::new(SseBody::new(self.source, &self.options)),
         }
     }
 }
@@ -134,12 +130,13 @@ where
 /// The body of an [`Sse`] reply as a `Stream` of byte chunks (what
 /// `warp::reply::stream` takes).
 ///
-/// warp wants a `Sync` stream; the frames sit behind a `Mutex` that is never locked
-/// (polling has `&mut` access and uses `Mutex::get_mut`, which costs nothing), so any
-/// `Send` source will do.
+/// It is sse-tokio's [`SseBody`] (core's frame stream on tokio's timer). warp wants
+/// a `Sync` stream; the body sits behind a `Mutex` that is never locked (polling has
+/// `&mut` access and uses `Mutex::get_mut`, which costs nothing), so any `Send`
+/// source will do.
 #[derive(Debug)]
 pub struct SseStream<S> {
-    frames: Mutex<FrameStream<S, TokioTimer>>,
+    body: Mutex<SseBody<S>>,
 }
 
 impl<S> Stream for SseStream<S>
@@ -149,10 +146,11 @@ where
     type Item = Result<Bytes, S::Error>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        self.get_mut()
-            .frames
+        let body = self
             .get_mut()
-            .unwrap_or_else(PoisonError::into_inner)
-            .poll_next(cx)
+            .body
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner);
+        Pin::new(body).poll_next(cx)
     }
 }
