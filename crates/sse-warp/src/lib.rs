@@ -78,7 +78,11 @@ mod reply;
 
 pub use filter::last_event_id;
 pub use hub::{BadTopics, SubscribeRefused, recover, subscribe, topics};
-pub use reply::{Sse, SseStream, insert_headers};
+pub use reply::{Sse, SseStream};
 pub use sse_core;
 pub use sse_core::stream::{KeepAlive, StreamOptions};
+/// Sets the headers of an event-stream response on a warp response's headers and
+/// removes any `content-length` (warp's headers are `http`'s, so this is sse-tokio's
+/// [`set_sse_headers`](sse_tokio::set_sse_headers)).
+pub use sse_tokio::set_sse_headers as insert_headers;
 pub use sse_tokio::{BoxError, EventStream, Outgoing, ReaderEvent, SseItem};

@@ -8,11 +8,8 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use futures_core::Stream;
-use sse_core::http::RESPONSE_HEADERS;
 use sse_core::stream::{FrameSource, KeepAlive, StreamOptions};
 use sse_tokio::{BoxError, EventStream, SseBody, SseItem};
-use warp::http::HeaderMap;
-use warp::http::header::{CONTENT_LENGTH, HeaderName, HeaderValue};
 use warp::reply::{Reply, Response};
 
 /// An event-stream reply: `200 OK`, the standard SSE headers, and a body of `S`'s
@@ -81,7 +78,7 @@ impl<S: FrameSource> Sse<S> {
     }
 
     /// The body as a `Stream` of byte chunks, for a response built by hand (which then
-    /// needs the headers of [`insert_headers`]).
+    /// needs the headers of [`insert_headers`](crate::insert_headers)).
     pub fn into_stream(self) -> SseStream<S> {
         SseStream {
             body: Mutex::new(SseBody::new(self.source, &self.options)),
@@ -103,18 +100,6 @@ where
     }
 }
 
-/// Inserts the headers of an event-stream response into `headers` and removes any
-/// `content-length`.
-pub fn insert_headers(headers: &mut HeaderMap) {
-    for (name, value) in RESPONSE_HEADERS {
-        headers.insert(
-            HeaderName::from_static(name),
-            HeaderValue::from_static(value),
-        );
-    }
-    headers.remove(CONTENT_LENGTH);
-}
-
 impl<S> Reply for Sse<S>
 where
     S: FrameSource + Send + Unpin + 'static,
@@ -122,7 +107,7 @@ where
 {
     fn into_response(self) -> Response {
         let mut response = warp::reply::stream(self.into_stream()).into_response();
-        insert_headers(response.headers_mut());
+        sse_tokio::set_sse_headers(response.headers_mut());
         response
     }
 }
