@@ -1,4 +1,5 @@
-//! [`SseBody`]: a [`FrameStream`] as an actix-web [`MessageBody`].
+//! [`SseBody`]: sse-tokio's body (core's frame stream on tokio's timer) as an
+//! actix-web [`MessageBody`].
 
 use std::error::Error as StdError;
 use std::fmt;
@@ -7,8 +8,9 @@ use std::task::{Context, Poll};
 
 use actix_web::body::{BodySize, MessageBody};
 use bytes::Bytes;
-use sse_core::stream::{FrameSource, FrameStream, StreamOptions};
-use sse_tokio::{BoxError, TokioTimer};
+use futures_core::Stream;
+use sse_core::stream::{FrameSource, StreamOptions};
+use sse_tokio::BoxError;
 
 /// The body of an event-stream response: the preamble, the source's frames as they
 /// come, and keep-alives between whole frames while the source is idle (on actix's
@@ -22,20 +24,20 @@ use sse_tokio::{BoxError, TokioTimer};
 /// [`SseBody::new`] to put it in a response of your own.
 #[derive(Debug)]
 pub struct SseBody<S> {
-    frames: FrameStream<S, TokioTimer>,
+    body: sse_tokio::SseBody<S>,
 }
 
 impl<S: FrameSource> SseBody<S> {
     /// A body of `source`'s frames with `options`' preamble and keep-alive.
     pub fn new(source: S, options: &StreamOptions) -> Self {
         SseBody {
-            frames: FrameStream::new(source, TokioTimer::new(), options),
+            body: sse_tokio::SseBody::new(source, options),
         }
     }
 
     /// The source.
     pub fn source(&self) -> &S {
-        self.frames.source()
+        self.body.source()
     }
 }
 
@@ -54,8 +56,7 @@ where
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Bytes, Self::Error>>> {
-        self.get_mut()
-            .frames
+        Pin::new(&mut self.get_mut().body)
             .poll_next(cx)
             .map(|next| next.map(|chunk| chunk.map_err(|e| BodyError(e.into()))))
     }

@@ -11,7 +11,8 @@
 //!
 //! All protocol and hub logic (encoding, keep-alive timing, header values,
 //! `Last-Event-ID` and `?topics=` parsing, replay) is in [`sse_core`], and the
-//! runtime pieces actix shares with hyper (the tokio timer, the event-stream source)
+//! runtime pieces it shares with hyper (the response body on tokio's timer, the
+//! event-stream source)
 //! come from `sse-tokio`; this crate is the actix types around them.
 //!
 //! # Quick start: a hub endpoint

@@ -9,19 +9,10 @@ use actix_web::{HttpResponse, Responder, web};
 use sse_actix::{LastEventId, Sse};
 use sse_core::Event;
 use sse_core::stream::KeepAlive;
-use support::feed::{FeedSlot, feed};
-use support::raw::{RawResponse, WAIT};
+use sse_testkit::feed::{FeedSlot, feed};
+use sse_testkit::raw::RawResponse;
+use sse_testkit::scenario::stream::{self, TRICKY_RETRY, assert_event_stream_head, tricky_events};
 use support::server::{Setup, serve};
-use tokio::time::timeout;
-
-fn event(ty: &str, id: &str, data: &str) -> Event {
-    Event::builder()
-        .event(ty)
-        .id(id)
-        .data(data.to_owned())
-        .build()
-        .unwrap()
-}
 
 async fn fed(slot: web::Data<FeedSlot>) -> impl Responder {
     Sse::from_stream(slot.take())
@@ -41,42 +32,18 @@ fn routes(slot: FeedSlot) -> impl Fn(&mut web::ServiceConfig) + Send + Clone + '
 
 #[actix_web::test]
 async fn headers_and_exact_frames_for_typed_multiline_non_ascii_events() {
-    let events = vec![
-        event("greeting", "1", "héllo\nwörld"),
-        event("crlf", "2", "a\r\nb\r\n"),
-        event("cr", "3", "x\ry\r🎉"),
-        Event::new("plain"),
-    ];
-    let server = serve(Setup::default(), move |cfg: &mut web::ServiceConfig| {
-        let events = events.clone();
+    let server = serve(Setup::default(), |cfg: &mut web::ServiceConfig| {
         cfg.route(
             "/",
-            web::get().to(move || {
-                let events = events.clone();
-                async move {
-                    Sse::from_stream(futures_util::stream::iter(events))
-                        .retry(Duration::from_millis(2500))
-                }
+            web::get().to(|| async {
+                Sse::from_stream(futures_util::stream::iter(tricky_events())).retry(TRICKY_RETRY)
             }),
         );
     });
     let mut response = RawResponse::get(server.addr, "/", &[]).await.unwrap();
-    assert_eq!(response.status, 200);
-    assert_eq!(response.header("content-type"), Some("text/event-stream"));
-    assert_eq!(response.header("cache-control"), Some("no-cache"));
-    assert_eq!(response.header("x-accel-buffering"), Some("no"));
+    assert_event_stream_head(&response);
     assert_eq!(response.header("content-encoding"), Some("identity"));
-    assert_eq!(response.header("content-length"), None);
-    let body = response.read_to_end().await.unwrap();
-    assert!(response.ended_cleanly());
-    assert_eq!(
-        String::from_utf8(body).unwrap(),
-        "retry: 2500\n\n\
-         event: greeting\nid: 1\ndata: héllo\ndata: wörld\n\n\
-         event: crlf\nid: 2\ndata: a\ndata: b\ndata: \n\n\
-         event: cr\nid: 3\ndata: x\ndata: y\ndata: 🎉\n\n\
-         data: plain\n\n"
-    );
+    stream::tricky_events_exactly(&mut response).await;
 }
 
 #[actix_web::test]
@@ -84,11 +51,7 @@ async fn each_event_is_written_when_it_is_sent() {
     let (feeder, slot) = feed();
     let server = serve(Setup::default(), routes(slot));
     let mut response = RawResponse::get(server.addr, "/events", &[]).await.unwrap();
-    for n in 0..5 {
-        feeder.events.send(Ok(Event::new(format!("n{n}")))).unwrap();
-        let got = response.read_through(b"\n\n").await.unwrap();
-        assert_eq!(got, format!("data: n{n}\n\n").into_bytes());
-    }
+    stream::events_arrive_one_by_one(&feeder, &mut response, "n").await;
 }
 
 #[actix_web::test]
@@ -103,13 +66,8 @@ async fn compress_middleware_leaves_the_stream_alone() {
         .await
         .unwrap();
     assert_eq!(response.header("content-encoding"), Some("identity"));
-    // One at a time: the next event is sent only after the last one arrived, so a
-    // buffering encoder would stall this loop (and time out).
-    for n in 0..5 {
-        feeder.events.send(Ok(Event::new(format!("z{n}")))).unwrap();
-        let got = response.read_through(b"\n\n").await.unwrap();
-        assert_eq!(got, format!("data: z{n}\n\n").into_bytes());
-    }
+    // One at a time: a buffering encoder would stall this (and time out).
+    stream::events_arrive_one_by_one(&feeder, &mut response, "z").await;
 }
 
 #[actix_web::test]
@@ -138,13 +96,7 @@ async fn keep_alive_comments_arrive_while_idle() {
     let (feeder, slot) = feed();
     let server = serve(Setup::default(), routes(slot));
     let mut response = RawResponse::get(server.addr, "/fast", &[]).await.unwrap();
-    assert_eq!(response.read_through(b"\n\n").await.unwrap(), b":\n\n");
-    assert_eq!(response.read_through(b"\n\n").await.unwrap(), b":\n\n");
-    feeder.events.send(Ok(Event::new("after"))).unwrap();
-    let mut seen = response.read_through(b"data: after\n\n").await.unwrap();
-    // Only whole keep-alive frames may precede the event.
-    seen.truncate(seen.len() - b"data: after\n\n".len());
-    assert!(seen.chunks(3).all(|c| c == b":\n\n"), "{seen:?}");
+    stream::keep_alives_while_idle(&feeder, &mut response).await;
 }
 
 #[actix_web::test]
@@ -152,23 +104,7 @@ async fn a_stream_error_ends_the_response() {
     let (feeder, slot) = feed();
     let server = serve(Setup::default(), routes(slot));
     let mut response = RawResponse::get(server.addr, "/events", &[]).await.unwrap();
-    feeder.events.send(Ok(Event::new("before"))).unwrap();
-    assert_eq!(
-        response.read_through(b"\n\n").await.unwrap(),
-        b"data: before\n\n"
-    );
-    feeder
-        .events
-        .send(Err(std::io::Error::other("upstream failed")))
-        .unwrap();
-    // The server may have dropped the stream already.
-    let _ = feeder.events.send(Ok(Event::new("never")));
-    let rest = response.read_to_end().await.unwrap();
-    assert_eq!(rest, b"");
-    assert!(
-        !response.ended_cleanly(),
-        "an error aborts the body: the client must not take it for a normal end"
-    );
+    stream::an_error_aborts_the_response(&feeder, &mut response).await;
 }
 
 #[actix_web::test]
@@ -178,14 +114,9 @@ async fn disconnect_drops_the_stream_at_once_without_half_close() {
     let mut response = RawResponse::get(server.addr, "/events", &[]).await.unwrap();
     feeder.events.send(Ok(Event::new("one"))).unwrap();
     response.read_through(b"\n\n").await.unwrap();
-    drop(response);
     // Default keep-alive is 15 s and nothing more is sent: only the read side can
     // tell the server that the client went away.
-    let dropped = timeout(WAIT, feeder.dropped).await;
-    assert!(
-        matches!(dropped, Ok(Err(_))),
-        "stream not dropped: {dropped:?}"
-    );
+    stream::disconnect_drops_the_stream(response, feeder.dropped).await;
 }
 
 #[actix_web::test]
@@ -198,13 +129,8 @@ async fn disconnect_drops_the_stream_with_half_close_allowed() {
     let server = serve(setup, routes(slot));
     let mut response = RawResponse::get(server.addr, "/fast", &[]).await.unwrap();
     response.read_through(b"\n\n").await.unwrap();
-    drop(response);
     // actix notices the failed keep-alive writes.
-    let dropped = timeout(WAIT, feeder.dropped).await;
-    assert!(
-        matches!(dropped, Ok(Err(_))),
-        "stream not dropped: {dropped:?}"
-    );
+    stream::disconnect_drops_the_stream(response, feeder.dropped).await;
 }
 
 #[actix_web::test]
@@ -215,23 +141,5 @@ async fn last_event_id_extractor_over_the_wire() {
             web::get().to(|last: LastEventId| async move { format!("{:?}", last.as_str()) }),
         );
     });
-    for (path, headers, expected) in [
-        ("/id", vec![("last-event-id", "h-9")], "Some(\"h-9\")"),
-        ("/id?lastEventId=q%207", vec![], "Some(\"q 7\")"),
-        (
-            "/id?lastEventId=q",
-            vec![("last-event-id", "h")],
-            "Some(\"h\")",
-        ),
-        ("/id", vec![], "None"),
-        ("/id?lastEventId=", vec![], "None"),
-    ] {
-        let mut response = RawResponse::get(server.addr, path, &headers).await.unwrap();
-        let body = response.read_to_end().await.unwrap();
-        assert_eq!(
-            String::from_utf8(body).unwrap(),
-            expected,
-            "{path} {headers:?}"
-        );
-    }
+    stream::last_event_id_over_the_wire(server.addr).await;
 }

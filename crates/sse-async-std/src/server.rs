@@ -26,7 +26,7 @@ use std::task::{Context, Poll};
 use futures_io::AsyncRead;
 use sse_core::EventId;
 use sse_core::http::{RESPONSE_HEADERS, last_event_id, topic_filter};
-use sse_core::hub::Hub;
+use sse_core::hub::{Hub, TopicFilter};
 use sse_core::stream::{FrameSource, StreamOptions};
 use trillium::{Body, Conn, Handler, KnownHeaderName, Status};
 
@@ -136,7 +136,7 @@ impl HubHandler {
     fn respond(&self, conn: Conn) -> Conn {
         let query = Some(conn.querystring()).filter(|query| !query.is_empty());
         let filter = match topic_filter(query) {
-            Ok(filter) => filter,
+            Ok(filter) => filter.unwrap_or_else(TopicFilter::all),
             Err(error) => {
                 return conn
                     .with_status(Status::BadRequest)

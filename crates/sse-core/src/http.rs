@@ -78,26 +78,31 @@ pub fn last_event_id(header: Option<&[u8]>, query: Option<&str>) -> Option<Event
 /// The query parameter that lists the topics a subscriber wants.
 pub const TOPICS_QUERY: &str = "topics";
 
-/// The topic filter a request asks for: every `topics` query parameter (comma-separated
-/// lists, percent-decoded, several parameters joined) parsed with
-/// [`TopicFilter::parse_list`]; every topic when there is no such parameter. A
-/// malformed list is an error (answer it with 400), not a silent "everything".
+/// The topic filter a request asks for: every `topics` query parameter (repeated, or
+/// comma-separated as in `?topics=head,block`; percent-decoded) joined and parsed
+/// with [`TopicFilter::parse_list`], where `*` means every topic. `Ok(None)` when the
+/// query names no topics: the caller decides what that means (usually every topic,
+/// `unwrap_or_else(TopicFilter::all)`; an API may instead require the parameter). A
+/// malformed list is an error that names the bad entry (answer it with 400), not a
+/// silent "everything".
 ///
 /// ```
 /// use sse_core::http::topic_filter;
+/// use sse_core::hub::TopicFilter;
 ///
-/// assert!(topic_filter(None).unwrap().is_all());
+/// assert_eq!(topic_filter(None), Ok(None));
 /// let filter = topic_filter(Some("topics=pets%2Fdogs,birds&topics=fish")).unwrap();
-/// assert_eq!(filter.topics().len(), 3);
+/// assert_eq!(filter.unwrap().topics().len(), 3);
+/// let everything = topic_filter(Some("lastEventId=7")).unwrap().unwrap_or_else(TopicFilter::all);
+/// assert!(everything.is_all());
 /// assert!(topic_filter(Some("topics=")).is_err());
 /// ```
-pub fn topic_filter(query: Option<&str>) -> Result<TopicFilter, TopicError> {
-    let mut lists = query_params(query.unwrap_or_default(), TOPICS_QUERY).peekable();
-    if lists.peek().is_none() {
-        return Ok(TopicFilter::all());
+pub fn topic_filter(query: Option<&str>) -> Result<Option<TopicFilter>, TopicError> {
+    let lists: Vec<String> = query_params(query.unwrap_or_default(), TOPICS_QUERY).collect();
+    if lists.is_empty() {
+        return Ok(None);
     }
-    let joined: Vec<String> = lists.collect();
-    TopicFilter::parse_list(&joined.join(","))
+    TopicFilter::parse_list(&lists.join(",")).map(Some)
 }
 
 /// The first value of parameter `name` in a URL query string (without the `?`),
@@ -180,13 +185,23 @@ mod tests {
 
     #[test]
     fn topic_filter_from_query() {
-        assert!(topic_filter(None).unwrap().is_all());
-        assert!(topic_filter(Some("lastEventId=3")).unwrap().is_all());
-        assert!(topic_filter(Some("topics=*")).unwrap().is_all());
-        let filter = topic_filter(Some("topics=a%2Cb&x=1&topics=c")).unwrap();
+        assert_eq!(topic_filter(None), Ok(None));
+        assert_eq!(topic_filter(Some("")), Ok(None));
+        assert_eq!(topic_filter(Some("lastEventId=3")), Ok(None));
+        assert_eq!(topic_filter(Some("x=1")), Ok(None));
+        assert!(topic_filter(Some("topics=*")).unwrap().unwrap().is_all());
+        let filter = topic_filter(Some("topics=a%2Cb&x=1&topics=c"))
+            .unwrap()
+            .unwrap();
         let names: Vec<_> = filter.topics().iter().map(|t| t.as_str()).collect();
         assert_eq!(names, ["a", "b", "c"]);
+        let filter = topic_filter(Some("topics=a,b&topics=c%2Fd"))
+            .unwrap()
+            .unwrap();
+        let names: Vec<_> = filter.topics().iter().map(|t| t.as_str()).collect();
+        assert_eq!(names, ["a", "b", "c/d"]);
         assert!(topic_filter(Some("topics=a,,b")).is_err());
+        assert!(topic_filter(Some("topics=")).is_err());
     }
 
     #[test]

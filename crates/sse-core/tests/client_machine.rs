@@ -3,6 +3,8 @@
 
 #[path = "client_machine/backoff.rs"]
 mod backoff;
+#[path = "client_machine/items.rs"]
+mod items;
 #[path = "client_machine/lifecycle.rs"]
 mod lifecycle;
 #[path = "client_machine/properties.rs"]

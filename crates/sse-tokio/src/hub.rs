@@ -17,7 +17,7 @@
 //! ```
 
 use sse_core::EventId;
-use sse_core::hub::{Hub, SubscribeError, Subscription, TopicError, TopicFilter};
+use sse_core::hub::{Hub, SubscribeError, Subscription, TopicFilter};
 
 use crate::SseBody;
 
@@ -45,20 +45,6 @@ impl SseBody<Subscription> {
     }
 }
 
-/// The topics a request asks for: every `topics` query parameter (repeated, or
-/// comma-separated as in `?topics=head,block`), parsed by
-/// [`TopicFilter::parse_list`] (`*` means every topic). `Ok(None)` when the query
-/// names no topics; the error names the entry that is not a valid topic.
-pub fn topic_filter(query: Option<&str>) -> Result<Option<TopicFilter>, TopicError> {
-    let lists: Vec<String> = query
-        .map(|q| sse_core::http::query_params(q, "topics").collect())
-        .unwrap_or_default();
-    if lists.is_empty() {
-        return Ok(None);
-    }
-    TopicFilter::parse_list(&lists.join(",")).map(Some)
-}
-
 #[cfg(test)]
 mod tests {
     use std::time::Duration;
@@ -69,19 +55,6 @@ mod tests {
     use sse_core::stream::{KeepAlive, StreamOptions};
 
     use super::*;
-
-    #[test]
-    fn topics_from_the_query() {
-        let filter = topic_filter(Some("topics=a,b&topics=c%2Fd"))
-            .unwrap()
-            .unwrap();
-        let names: Vec<&str> = filter.topics().iter().map(Topic::as_str).collect();
-        assert_eq!(names, ["a", "b", "c/d"]);
-        assert!(topic_filter(Some("x=1")).unwrap().is_none());
-        assert!(topic_filter(None).unwrap().is_none());
-        assert!(topic_filter(Some("topics=")).is_err());
-        assert!(topic_filter(Some("topics=*")).unwrap().unwrap().is_all());
-    }
 
     #[tokio::test(start_paused = true)]
     async fn subscription_body_replays_then_streams_then_frees() {

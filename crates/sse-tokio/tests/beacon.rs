@@ -9,9 +9,10 @@ mod support;
 use axum::body::Body;
 use http::{Request, StatusCode};
 use http_body_util::BodyExt;
+use sse_testkit::wait::{eventually, next};
 use sse_tokio::client::{ClientConfig, EventSource, SourceEvent};
 use sse_tokio::sse_core::hub::Hub;
-use support::{axum_serve, eventually, next};
+use support::axum_serve;
 use tower::ServiceExt;
 
 /// The status and JSON body of a request that does not open a stream.

@@ -12,12 +12,13 @@ use axum::response::IntoResponse;
 use futures_util::{StreamExt, stream};
 use http::{Request, Response, StatusCode};
 use hyper::body::Incoming;
+use sse_testkit::wait::{eventually, next, within};
 use sse_tokio::client::{
     ClientConfig, Disconnect, EventSource, HttpClient, SourceEvent, StopReason,
 };
 use sse_tokio::sse_core::hub::{Hub, Topic};
 use sse_tokio::{Event, EventId, EventType, SseBody, sse_response};
-use support::{Server, axum_serve, eventually, next, within};
+use support::{Server, axum_serve};
 
 /// Short delays so reconnections happen quickly (they are bounded below by
 /// `min_delay`).

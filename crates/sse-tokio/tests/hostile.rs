@@ -1,14 +1,12 @@
 //! Servers nobody should write: raw sockets that break the protocol.
 #![cfg(feature = "client")]
 
-mod support;
-
 use std::time::Duration;
 
 use futures_util::StreamExt;
+use sse_testkit::wait::{next, within};
 use sse_tokio::client::{ClientConfig, Disconnect, EventSource, SourceEvent, StopReason};
 use sse_tokio::sse_core::{DecodeError, Limits};
-use support::{next, within};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 

@@ -11,9 +11,10 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::{any, get};
 use futures_util::stream;
+use sse_testkit::wait::next;
 use sse_tokio::client::{ClientConfig, Disconnect, EventSource, SourceEvent, StopReason};
 use sse_tokio::{Event, SseBody};
-use support::{Server, next};
+use support::Server;
 
 fn to(status: StatusCode, location: &'static str) -> impl IntoResponse {
     (status, [(header::LOCATION, location)])

@@ -15,12 +15,13 @@ use futures_util::{StreamExt, stream};
 use http::{HeaderMap, Request, StatusCode};
 use http_body_util::{BodyExt, Empty};
 use hyper_util::rt::TokioIo;
+use sse_testkit::wait::{next, within};
 use sse_tokio::sse_core::hub::{Hub, Topic, TopicFilter};
 use sse_tokio::{
     BodyEvents, Event, EventId, EventType, Frame, KeepAlive, Outgoing, ReaderEvent, SseBody,
     SseItem, StreamOptions,
 };
-use support::{Server, next, within};
+use support::Server;
 use tokio::io::AsyncWriteExt;
 use tower_http::compression::CompressionLayer;
 use tower_http::decompression::DecompressionLayer;

@@ -10,7 +10,8 @@
 //!
 //! All protocol and hub logic (encoding, keep-alive timing, header values,
 //! `Last-Event-ID` and `?topics=` parsing, replay) is in [`sse_core`], and the
-//! runtime pieces warp shares with hyper (the tokio timer, the event-stream source)
+//! runtime pieces it shares with hyper (the response body on tokio's timer, the
+//! event-stream source)
 //! come from `sse-tokio`; this crate is the warp types around them.
 //!
 //! # Quick start: a hub endpoint
@@ -64,7 +65,7 @@
 //!
 //! # Design
 //! warp 0.4 builds streaming bodies only through `warp::reply::stream`, which wants a
-//! `Send + Sync` stream of bytes; [`SseStream`] is sse-core's `FrameStream` in that
+//! `Send + Sync` stream of bytes; [`SseStream`] is sse-tokio's `SseBody` in that
 //! shape, behind a `Mutex` that is never locked (polling uses `Mutex::get_mut`), so
 //! sources need only be `Send`. hyper notices a closed connection while the stream is
 //! idle, so a hub subscription is freed as soon as its client goes away.
@@ -77,7 +78,11 @@ mod reply;
 
 pub use filter::last_event_id;
 pub use hub::{BadTopics, SubscribeRefused, recover, subscribe, topics};
-pub use reply::{Sse, SseStream, insert_headers};
+pub use reply::{Sse, SseStream};
 pub use sse_core;
 pub use sse_core::stream::{KeepAlive, StreamOptions};
+/// Sets the headers of an event-stream response on a warp response's headers and
+/// removes any `content-length` (warp's headers are `http`'s, so this is sse-tokio's
+/// [`set_sse_headers`](sse_tokio::set_sse_headers)).
+pub use sse_tokio::set_sse_headers as insert_headers;
 pub use sse_tokio::{BoxError, EventStream, Outgoing, ReaderEvent, SseItem};

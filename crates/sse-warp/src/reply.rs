@@ -8,11 +8,8 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use futures_core::Stream;
-use sse_core::http::RESPONSE_HEADERS;
-use sse_core::stream::{FrameSource, FrameStream, KeepAlive, StreamOptions};
-use sse_tokio::{BoxError, EventStream, SseItem, TokioTimer};
-use warp::http::HeaderMap;
-use warp::http::header::{CONTENT_LENGTH, HeaderName, HeaderValue};
+use sse_core::stream::{FrameSource, KeepAlive, StreamOptions};
+use sse_tokio::{BoxError, EventStream, SseBody, SseItem};
 use warp::reply::{Reply, Response};
 
 /// An event-stream reply: `200 OK`, the standard SSE headers, and a body of `S`'s
@@ -81,14 +78,10 @@ impl<S: FrameSource> Sse<S> {
     }
 
     /// The body as a `Stream` of byte chunks, for a response built by hand (which then
-    /// needs the headers of [`insert_headers`]).
+    /// needs the headers of [`insert_headers`](crate::insert_headers)).
     pub fn into_stream(self) -> SseStream<S> {
         SseStream {
-            frames: Mutex::new(FrameStream::new(
-                self.source,
-                TokioTimer::new(),
-                &self.options,
-            )),
+            body: Mutex::new(SseBody::new(self.source, &self.options)),
         }
     }
 }
@@ -107,18 +100,6 @@ where
     }
 }
 
-/// Inserts the headers of an event-stream response into `headers` and removes any
-/// `content-length`.
-pub fn insert_headers(headers: &mut HeaderMap) {
-    for (name, value) in RESPONSE_HEADERS {
-        headers.insert(
-            HeaderName::from_static(name),
-            HeaderValue::from_static(value),
-        );
-    }
-    headers.remove(CONTENT_LENGTH);
-}
-
 impl<S> Reply for Sse<S>
 where
     S: FrameSource + Send + Unpin + 'static,
@@ -126,7 +107,7 @@ where
 {
     fn into_response(self) -> Response {
         let mut response = warp::reply::stream(self.into_stream()).into_response();
-        insert_headers(response.headers_mut());
+        sse_tokio::set_sse_headers(response.headers_mut());
         response
     }
 }
@@ -134,12 +115,13 @@ where
 /// The body of an [`Sse`] reply as a `Stream` of byte chunks (what
 /// `warp::reply::stream` takes).
 ///
-/// warp wants a `Sync` stream; the frames sit behind a `Mutex` that is never locked
-/// (polling has `&mut` access and uses `Mutex::get_mut`, which costs nothing), so any
-/// `Send` source will do.
+/// It is sse-tokio's [`SseBody`] (core's frame stream on tokio's timer). warp wants
+/// a `Sync` stream; the body sits behind a `Mutex` that is never locked (polling has
+/// `&mut` access and uses `Mutex::get_mut`, which costs nothing), so any `Send`
+/// source will do.
 #[derive(Debug)]
 pub struct SseStream<S> {
-    frames: Mutex<FrameStream<S, TokioTimer>>,
+    body: Mutex<SseBody<S>>,
 }
 
 impl<S> Stream for SseStream<S>
@@ -149,10 +131,11 @@ where
     type Item = Result<Bytes, S::Error>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        self.get_mut()
-            .frames
+        let body = self
             .get_mut()
-            .unwrap_or_else(PoisonError::into_inner)
-            .poll_next(cx)
+            .body
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner);
+        Pin::new(body).poll_next(cx)
     }
 }

@@ -1,31 +1,7 @@
-//! What the client reports: the items of its stream and its errors.
+//! Why a client could not be built.
 
 use std::error::Error;
 use std::fmt;
-use std::time::Duration;
-
-use sse_core::{Disconnect, MessageEvent};
-
-/// What an [`EventSource`](super::EventSource) yields, in order.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum SourceEvent {
-    /// A connection was established and validated (status 200, `text/event-stream`):
-    /// the browser's `open` event. Comes again after every reconnection.
-    Open,
-    /// An event from the server.
-    Message(MessageEvent),
-    /// The connection was given up; the client reconnects after `delay` (sending the
-    /// last event ID, so the server can resume). Informational: nothing to do.
-    Reconnecting {
-        /// How long the client waits before connecting again.
-        delay: Duration,
-        /// Consecutive attempts that did not reach `Open`, this one included.
-        attempt: u32,
-        /// Why the connection was given up.
-        cause: Disconnect,
-    },
-}
 
 /// Why an [`EventSource`](super::EventSource) could not be built.
 #[derive(Debug)]

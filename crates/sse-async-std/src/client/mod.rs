@@ -44,12 +44,13 @@ use std::time::{Duration, Instant};
 
 use futures_core::Stream;
 use sse_core::http::{LAST_EVENT_ID, REQUEST_HEADERS};
-use sse_core::{Action, ClientConfig, ClientMachine, EventId, ReadyState, StopReason};
+use sse_core::{ClientConfig, ClientIo, ClientMachine, EventId, ReadyState, StopReason};
 use trillium_client::{Client, HeaderName, HeaderValue, Url};
 use trillium_server_common::Connector;
 
 use self::connection::Connection;
-pub use self::error::{BuildError, SourceEvent};
+pub use self::error::BuildError;
+pub use sse_core::SourceEvent;
 
 /// A reconnecting Server-Sent Events client: a [`Stream`] of [`SourceEvent`]s that
 /// ends with `Err(`[`StopReason`]`)` when the server or the stream makes it stop for
@@ -61,14 +62,48 @@ pub use self::error::{BuildError, SourceEvent};
 /// pending `next()` loses nothing). See the [module docs](self) for an example.
 #[derive(Debug)]
 pub struct EventSource {
+    machine: ClientMachine,
+    http: Http,
+    timer: async_io::Timer,
+    armed: Option<Instant>,
+}
+
+/// The I/O the machine asks for: the trillium client, what every request carries,
+/// and the current attempt.
+#[derive(Debug)]
+struct Http {
     client: Client,
     url: Url,
     headers: Vec<(HeaderName<'static>, HeaderValue)>,
-    machine: ClientMachine,
     connection: Connection,
-    timer: async_io::Timer,
-    armed: Option<Instant>,
-    finished: bool,
+}
+
+impl Http {
+    /// The GET request of one attempt: the standard headers, `Last-Event-ID` when
+    /// resuming, then the caller's extra headers.
+    fn request(&self, last_event_id: Option<EventId>) -> trillium_client::Conn {
+        let mut conn = self.client.get(self.url.clone());
+        for (name, value) in REQUEST_HEADERS {
+            conn = conn.with_request_header(name, value);
+        }
+        if let Some(id) = last_event_id {
+            conn = conn.with_request_header(LAST_EVENT_ID, id.as_str().to_owned());
+        }
+        for (name, value) in &self.headers {
+            conn = conn.with_request_header(name.clone(), value.clone());
+        }
+        conn
+    }
+}
+
+impl ClientIo for Http {
+    fn connect(&mut self, last_event_id: Option<EventId>) {
+        self.connection = Connection::request(self.request(last_event_id));
+    }
+
+    fn disconnect(&mut self) {
+        self.connection = Connection::Idle;
+    }
 }
 
 impl EventSource {
@@ -100,7 +135,7 @@ impl EventSource {
     /// Stops: drops any connection; the stream ends (with `None`) at its next poll.
     pub fn close(&mut self) {
         self.machine.close();
-        self.connection = Connection::Idle;
+        self.http.disconnect();
     }
 
     /// `Connecting`, `Open` or `Closed`, as the browser's `readyState`.
@@ -121,21 +156,20 @@ impl EventSource {
 
     /// The URL the client connects to.
     pub fn url(&self) -> &Url {
-        &self.url
+        &self.http.url
     }
 
     fn poll_item(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<SourceEvent, StopReason>>> {
         loop {
-            if let Some(action) = self.machine.poll_action() {
-                if let Some(item) = self.perform(action) {
-                    return Poll::Ready(item);
-                }
-                continue;
+            if let Some(item) = self.machine.poll_item(&mut self.http) {
+                return Poll::Ready(item);
             }
-            if self.finished {
-                return Poll::Ready(None);
-            }
-            if self.connection.poll_feed(cx, &mut self.machine).is_ready() {
+            if self
+                .http
+                .connection
+                .poll_feed(cx, &mut self.machine)
+                .is_ready()
+            {
                 continue;
             }
             if self.poll_deadline(cx).is_ready() {
@@ -143,56 +177,6 @@ impl EventSource {
             }
             return Poll::Pending;
         }
-    }
-
-    /// Carries out one action of the machine; returns what the stream yields for it,
-    /// if anything.
-    fn perform(&mut self, action: Action) -> Option<Option<Result<SourceEvent, StopReason>>> {
-        match action {
-            Action::Connect { last_event_id } => {
-                self.connection = Connection::request(self.request(last_event_id));
-                None
-            }
-            Action::Open => Some(Some(Ok(SourceEvent::Open))),
-            Action::Event(event) => Some(Some(Ok(SourceEvent::Message(event)))),
-            Action::Reconnecting {
-                delay,
-                attempt,
-                cause,
-            } => {
-                self.connection = Connection::Idle;
-                Some(Some(Ok(SourceEvent::Reconnecting {
-                    delay,
-                    attempt,
-                    cause,
-                })))
-            }
-            Action::Stopped(reason) => {
-                self.connection = Connection::Idle;
-                self.finished = true;
-                match reason {
-                    StopReason::Closed => Some(None),
-                    reason => Some(Some(Err(reason))),
-                }
-            }
-            _ => None,
-        }
-    }
-
-    /// The GET request of one attempt: the standard headers, `Last-Event-ID` when
-    /// resuming, then the caller's extra headers.
-    fn request(&self, last_event_id: Option<EventId>) -> trillium_client::Conn {
-        let mut conn = self.client.get(self.url.clone());
-        for (name, value) in REQUEST_HEADERS {
-            conn = conn.with_request_header(name, value);
-        }
-        if let Some(id) = last_event_id {
-            conn = conn.with_request_header(LAST_EVENT_ID, id.as_str().to_owned());
-        }
-        for (name, value) in &self.headers {
-            conn = conn.with_request_header(name.clone(), value.clone());
-        }
-        conn
     }
 
     /// Sleeps until the machine's next deadline (reconnection, idle timeout); when it
@@ -295,14 +279,15 @@ impl EventSourceBuilder {
             machine = machine.with_last_event_id(id);
         }
         Ok(EventSource {
-            client: self.client.without_keepalive(),
-            url,
-            headers,
             machine,
-            connection: Connection::Idle,
+            http: Http {
+                client: self.client.without_keepalive(),
+                url,
+                headers,
+                connection: Connection::Idle,
+            },
             timer: async_io::Timer::never(),
             armed: None,
-            finished: false,
         })
     }
 }

@@ -219,6 +219,12 @@ impl ClientMachine {
         }
     }
 
+    /// Whether the machine has stopped for good (its `Stopped` action may still be
+    /// queued).
+    pub(super) fn is_stopped(&self) -> bool {
+        self.state == State::Stopped
+    }
+
     fn idle_deadline(&self) -> Option<Instant> {
         let since = match self.state {
             State::ConnectDue { since } | State::AwaitingResponse { since } => since,

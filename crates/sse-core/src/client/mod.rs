@@ -52,6 +52,12 @@
 //!   [`Action::Stopped`], [`poll_action`](ClientMachine::poll_action) returns `None`
 //!   forever. The adapter must not feed inputs from a connection it was told to drop.
 //!
+//! # Client streams
+//! An adapter whose client is a `Stream` (as the tokio and futures-io ones are) need
+//! not match on actions itself: [`ClientMachine::poll_item`] turns them into the
+//! stream's items ([`SourceEvent`], or the [`StopReason`] it ended with) and asks the
+//! adapter, through [`ClientIo`], only to connect and disconnect.
+//!
 //! # The adapter loop
 //! A real adapter races socket readiness against a sleep until `poll_timeout()` and
 //! reads its runtime's clock; here a scripted network stands in for both.
@@ -125,7 +131,9 @@ mod machine;
 mod outcome;
 mod reader;
 mod response;
+mod source_event;
 
 pub use config::ClientConfig;
 pub use machine::ClientMachine;
 pub use outcome::{Action, Disconnect, ReadyState, StopReason, TransportError};
+pub use source_event::{ClientIo, SourceEvent};

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use futures_core::Stream;
 use sse_core::{
-    Action, ClientConfig, ClientMachine, Disconnect, EventId, MessageEvent, ReadyState, StopReason,
+    ClientConfig, ClientIo, ClientMachine, EventId, ReadyState, SourceEvent, StopReason,
     TransportError,
 };
 use tokio::time::{Instant, Sleep};
@@ -21,27 +21,6 @@ use super::{BuildError, HttpClient};
 /// How many connection steps one poll takes before yielding, so a server that sends
 /// only comments cannot keep the task from yielding.
 const STEPS_PER_POLL: usize = 64;
-
-/// What an [`EventSource`] yields: the browser `EventSource`'s `open` and `message`
-/// events, and each reconnection (its `error` event) with the reason.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum SourceEvent {
-    /// A valid event-stream response arrived; the stream is open.
-    Open,
-    /// An event: its type (`message` unless the server set one), data and the last
-    /// event id in force.
-    Message(MessageEvent),
-    /// The connection was given up; the next attempt starts after `delay`.
-    Reconnecting {
-        /// How long until the next attempt.
-        delay: Duration,
-        /// Consecutive attempts that have not reached `Open`, this one included.
-        attempt: u32,
-        /// Why the connection was given up.
-        cause: Disconnect,
-    },
-}
 
 /// An `EventSource` client on hyper: a `Stream` of [`SourceEvent`]s that reconnects
 /// by itself, driven by sse-core's [`ClientMachine`].
@@ -82,17 +61,33 @@ pub enum SourceEvent {
 /// ```
 pub struct EventSource {
     machine: ClientMachine,
+    http: Http,
+    timer: Option<Pin<Box<Sleep>>>,
+}
+
+/// The I/O the machine asks for: the client, the request every attempt sends, and
+/// the current attempt.
+struct Http {
     client: HttpClient,
     request: RequestTemplate,
     connection: Connection,
-    timer: Option<Pin<Box<Sleep>>>,
-    finished: bool,
+}
+
+impl ClientIo for Http {
+    fn connect(&mut self, last_event_id: Option<EventId>) {
+        let request = self.request.prepare(last_event_id.as_ref());
+        self.connection = Connection::send(&self.client, request);
+    }
+
+    fn disconnect(&mut self) {
+        self.connection = Connection::Idle;
+    }
 }
 
 impl fmt::Debug for EventSource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("EventSource")
-            .field("uri", self.request.uri())
+            .field("uri", self.http.request.uri())
             .field("ready_state", &self.machine.ready_state())
             .field("last_event_id", self.machine.last_event_id())
             .finish_non_exhaustive()
@@ -118,11 +113,7 @@ impl EventSource {
 
     /// `CONNECTING`, `OPEN` or `CLOSED`, as the browser's `readyState`.
     pub fn ready_state(&self) -> ReadyState {
-        if self.finished {
-            ReadyState::Closed
-        } else {
-            self.machine.ready_state()
-        }
+        self.machine.ready_state()
     }
 
     /// The last event id, which the next connection sends as `Last-Event-ID`.
@@ -140,46 +131,8 @@ impl EventSource {
     /// stream ends (without an error).
     pub fn close(&mut self) {
         self.machine.close();
-        self.connection = Connection::Idle;
+        self.http.disconnect();
         self.timer = None;
-    }
-
-    /// Performs the machine's queued actions until one is an item to yield.
-    fn next_action(&mut self) -> Option<Option<Result<SourceEvent, StopReason>>> {
-        while let Some(action) = self.machine.poll_action() {
-            match action {
-                Action::Connect { last_event_id } => {
-                    let request = self.request.prepare(last_event_id.as_ref());
-                    self.connection = Connection::send(&self.client, request);
-                }
-                Action::Open => return Some(Some(Ok(SourceEvent::Open))),
-                Action::Event(event) => return Some(Some(Ok(SourceEvent::Message(event)))),
-                Action::Reconnecting {
-                    delay,
-                    attempt,
-                    cause,
-                } => {
-                    self.connection = Connection::Idle;
-                    let item = SourceEvent::Reconnecting {
-                        delay,
-                        attempt,
-                        cause,
-                    };
-                    return Some(Some(Ok(item)));
-                }
-                Action::Stopped(reason) => {
-                    self.connection = Connection::Idle;
-                    self.timer = None;
-                    self.finished = true;
-                    return Some(match reason {
-                        StopReason::Closed => None,
-                        reason => Some(Err(reason)),
-                    });
-                }
-                _ => {}
-            }
-        }
-        None
     }
 
     /// Hands what happened on the connection to the machine.
@@ -194,7 +147,7 @@ impl EventSource {
                 self.machine.handle_response(now, status, content_type);
             }
             Progress::Redirect(request) => {
-                self.connection = Connection::send(&self.client, *request);
+                self.http.connection = Connection::send(&self.http.client, *request);
             }
             Progress::RedirectLoop => {
                 let error =
@@ -235,13 +188,10 @@ impl Stream for EventSource {
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();
         for _ in 0..STEPS_PER_POLL {
-            if this.finished {
-                return Poll::Ready(None);
-            }
-            if let Some(item) = this.next_action() {
+            if let Some(item) = this.machine.poll_item(&mut this.http) {
                 return Poll::Ready(item);
             }
-            if let Poll::Ready(progress) = this.connection.poll_progress(cx) {
+            if let Poll::Ready(progress) = this.http.connection.poll_progress(cx) {
                 this.handle(progress);
                 continue;
             }
@@ -300,11 +250,12 @@ impl EventSourceBuilder {
         }
         Ok(EventSource {
             machine,
-            client,
-            request,
-            connection: Connection::Idle,
+            http: Http {
+                client,
+                request,
+                connection: Connection::Idle,
+            },
             timer: None,
-            finished: false,
         })
     }
 }

@@ -5,7 +5,7 @@
 //!
 //! | module | holds |
 //! |---|---|
-//! | `event_source` | [`EventSource`], its builder, [`SourceEvent`] |
+//! | `event_source` | [`EventSource`] (a stream of sse-core's [`SourceEvent`]s), its builder |
 //! | `connection` | one attempt: the response future, then the body |
 //! | `redirect` | following 301/302/303/307/308 as fetch does |
 //! | `request` | the request sent on every attempt ([`IntoSseRequest`]) |
@@ -19,7 +19,7 @@ mod request;
 mod transport;
 
 pub use error::BuildError;
-pub use event_source::{EventSource, EventSourceBuilder, SourceEvent};
+pub use event_source::{EventSource, EventSourceBuilder};
 pub use request::IntoSseRequest;
-pub use sse_core::{ClientConfig, Disconnect, ReadyState, StopReason, TransportError};
+pub use sse_core::{ClientConfig, Disconnect, ReadyState, SourceEvent, StopReason, TransportError};
 pub use transport::{HttpClient, HttpClientBuilder};

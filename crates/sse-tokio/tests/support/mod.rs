@@ -1,15 +1,12 @@
-//! Test servers on loopback and bounded waits.
+//! Test servers on loopback (the bounded waits are `sse-testkit`'s).
 #![allow(dead_code)]
 
 use std::convert::Infallible;
-use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use bytes::Bytes;
-use futures_util::{Stream, StreamExt};
 use http::{Request, Response};
 use http_body::Body;
 use hyper::body::Incoming;
@@ -18,34 +15,6 @@ use hyper_util::server::conn::auto;
 use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tokio::task::{AbortHandle, JoinHandle};
-
-/// The bound on every wait in these tests: generous, so that only a hang trips it.
-pub const LIMIT: Duration = Duration::from_secs(30);
-
-/// Awaits `future`, failing the test with `what` if it takes longer than [`LIMIT`].
-pub async fn within<T>(what: &str, future: impl Future<Output = T>) -> T {
-    match tokio::time::timeout(LIMIT, future).await {
-        Ok(value) => value,
-        Err(_) => panic!("timed out waiting for {what}"),
-    }
-}
-
-/// The next item of `stream`, which must come.
-pub async fn next<S: Stream + Unpin>(what: &str, stream: &mut S) -> S::Item {
-    within(what, stream.next())
-        .await
-        .unwrap_or_else(|| panic!("stream ended while waiting for {what}"))
-}
-
-/// Polls `check` until it holds (bounded by [`LIMIT`]).
-pub async fn eventually(what: &str, mut check: impl FnMut() -> bool) {
-    within(what, async {
-        while !check() {
-            tokio::time::sleep(Duration::from_millis(5)).await;
-        }
-    })
-    .await
-}
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 

@@ -1,9 +1,4 @@
-//! Test support: a loopback server, clients (raw HTTP and sse-tokio's), hand-fed
-//! event streams.
-#![allow(dead_code)]
+//! Test support: the server on a loopback port. The clients (raw HTTP and sse-tokio's)
+//! and the hand-fed event streams come from `sse-testkit`.
 
-pub mod client;
-pub mod feed;
-pub mod limited;
-pub mod raw;
 pub mod server;

@@ -5,12 +5,15 @@ use std::task::{Context, Poll};
 
 use sse_core::stream::{Chunk, FrameSource};
 
+/// A [`FrameSource`] that passes on `inner`'s chunks until a number of whole frames
+/// have gone by, then ends.
 pub struct Limited<S> {
     inner: S,
     frames_left: usize,
 }
 
 impl<S> Limited<S> {
+    /// Ends `inner` after `frames` whole frames.
     pub fn new(inner: S, frames: usize) -> Self {
         Limited {
             inner,

@@ -1,5 +1,8 @@
 //! A bare HTTP/1.1 client over a loopback socket that shows a response body exactly as
 //! it arrives (chunked transfer decoded), to check headers and byte-exact frames.
+//!
+//! It knows no framework: any server on a loopback port will do. Every read is bounded
+//! by [`WAIT`].
 
 use std::io;
 use std::net::SocketAddr;
@@ -19,7 +22,9 @@ pub struct RawResponse {
     wire: Vec<u8>,
     /// Body bytes decoded and not yet taken.
     pub body: Vec<u8>,
+    /// The response's status code.
     pub status: u16,
+    /// The response's headers in order, names lower-cased, values trimmed.
     pub headers: Vec<(String, String)>,
     chunked: bool,
     /// The terminating zero-size chunk arrived.
