@@ -15,11 +15,10 @@ pub const RETRY: Duration = Duration::from_millis(200);
 /// The type of the event that reports the `Last-Event-ID` the server saw.
 pub const RESUMED: &str = "resumed";
 
-/// One scripted event: id, type (`None`: a plain message), data.
+/// One scripted event: type (`None`: a plain message) and data. The hub gives it its
+/// id when it is published.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Scripted {
-    /// The event's id.
-    pub id: &'static str,
     /// The `event:` field, if any.
     pub event_type: Option<&'static str>,
     /// The data, line breaks as they are sent.
@@ -29,22 +28,18 @@ pub struct Scripted {
 /// Streamed on the first connection, which the server then ends.
 pub const FIRST: [Scripted; 4] = [
     Scripted {
-        id: "1",
         event_type: None,
         data: "hello",
     },
     Scripted {
-        id: "2",
         event_type: Some("greeting"),
         data: "héllo wörld ✓ 日本",
     },
     Scripted {
-        id: "3",
         event_type: Some("lines"),
         data: "one\ntwo\r\nthree\rfour",
     },
     Scripted {
-        id: "4",
         event_type: None,
         data: " leading space",
     },
@@ -54,38 +49,29 @@ pub const FIRST: [Scripted; 4] = [
 /// gets them only from the hub's replay.
 pub const AWAY: [Scripted; 2] = [
     Scripted {
-        id: "5",
         event_type: Some("gap"),
         data: "published while the client was away",
     },
     Scripted {
-        id: "6",
         event_type: Some("gap"),
         data: "a blank line\n\ninside, a newline at the end\n",
     },
 ];
 
-/// The id of the event that reports the resumption.
-pub const RESUMED_ID: &str = "7";
-
 /// The last event: clients stop when they see it.
 pub const DONE: Scripted = Scripted {
-    id: "8",
     event_type: Some("done"),
     data: "done",
 };
 
 impl Scripted {
-    /// The event to publish; the very first one also carries the `retry` hint.
+    /// The event to publish.
     pub fn to_event(&self) -> Result<Event, FieldError> {
-        let mut builder = Event::builder().id(self.id).data(self.data);
-        if let Some(event_type) = self.event_type {
-            builder = builder.event(event_type);
+        let builder = Event::builder().data(self.data);
+        match self.event_type {
+            Some(event_type) => builder.event(event_type).build(),
+            None => builder.build(),
         }
-        if self.id == FIRST[0].id {
-            builder = builder.retry(RETRY);
-        }
-        builder.build()
     }
 }
 
@@ -93,11 +79,7 @@ impl Scripted {
 /// header the server saw on that request.
 pub fn resumed(seen: Option<&str>) -> Result<Event, FieldError> {
     let data = format!("Last-Event-ID: {}", seen.unwrap_or("<none>"));
-    Event::builder()
-        .id(RESUMED_ID)
-        .event(RESUMED)
-        .data(data)
-        .build()
+    Event::builder().event(RESUMED).data(data).build()
 }
 
 /// Every scripted event in order, for the server side (the `resumed` one excluded).
@@ -113,30 +95,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_scripted_event_builds_and_ids_are_unique() {
-        let mut ids: Vec<&str> = all().map(|s| s.id).collect();
-        ids.push(RESUMED_ID);
+    fn every_scripted_event_builds_with_its_type_and_data() {
         for scripted in all() {
             let event = scripted.to_event().unwrap();
-            assert_eq!(event.id().unwrap().as_str(), scripted.id);
+            assert_eq!(event.data().unwrap(), scripted.data.as_bytes());
+            assert_eq!(event.event_type().map(|t| t.as_str()), scripted.event_type);
         }
-        let count = ids.len();
-        ids.sort_unstable();
-        ids.dedup();
-        assert_eq!(ids.len(), count);
-    }
-
-    #[test]
-    fn only_the_first_event_carries_the_retry_hint() {
-        let retries: Vec<_> = all().map(|s| s.to_event().unwrap().retry()).collect();
-        assert_eq!(retries[0], Some(RETRY));
-        assert!(retries[1..].iter().all(Option::is_none));
     }
 
     #[test]
     fn resumed_reports_what_the_server_saw() {
-        let event = resumed(Some("4")).unwrap();
-        assert_eq!(event.data().unwrap(), b"Last-Event-ID: 4");
+        let event = resumed(Some("compat-3")).unwrap();
+        assert_eq!(event.data().unwrap(), b"Last-Event-ID: compat-3");
+        assert_eq!(event.event_type().unwrap().as_str(), RESUMED);
         let event = resumed(None).unwrap();
         assert_eq!(event.data().unwrap(), b"Last-Event-ID: <none>");
     }

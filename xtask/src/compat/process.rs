@@ -140,6 +140,7 @@ impl Drop for Guard {
 /// closed, stdout and stderr piped.
 fn launch(name: &str, command: &mut Command) -> Result<Child, String> {
     command
+        .env("RUST_BACKTRACE", "0")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());

@@ -65,6 +65,9 @@ fn respond(stream: TcpStream, scenario: &Scenario) -> std::io::Result<()> {
             }
             head.push_str("\r\n");
             out.write_all(head.as_bytes())?;
+            if let Some(preamble) = scenario.hub().stream_options().preamble() {
+                out.write_all(preamble)?;
+            }
             stream_frames(connection, &mut out)
         }
         _ => out

@@ -44,5 +44,5 @@ fn run(args: Vec<String>) -> Result<(), String> {
     writeln!(stdout, "listening on http://{bound}")
         .and_then(|()| stdout.flush())
         .map_err(|e| e.to_string())?;
-    serve(listener, Scenario::new())
+    serve(listener, Scenario::new()?)
 }
