@@ -238,7 +238,7 @@ fn run_cell(bed: &Bed, server: &str, column: &Column, expected: &str, ci: bool) 
     let started = Instant::now();
     let mut command = Command::new(&bed.server);
     command.args(["--adapter", server, "--addr", "127.0.0.1:0"]);
-    let (_server, announced) =
+    let (mut server_process, announced) =
         match Guard::spawn_announcing(server, command, started + START_DEADLINE) {
             Ok(running) => running,
             Err(e) => return Outcome::fail(e),
@@ -250,9 +250,17 @@ fn run_cell(bed: &Bed, server: &str, column: &Column, expected: &str, ci: bool) 
     else {
         return Outcome::fail(format!("server announced {announced:?}, not its address"));
     };
-    match column.client.run(tool, bed, base, started + CELL_DEADLINE) {
+    let outcome = match column.client.run(tool, bed, base, started + CELL_DEADLINE) {
         Ok(record) => matrix::compare(expected, &record),
         Err(e) => Outcome::fail(e),
+    };
+    // A server that died explains the failure better than what the client saw.
+    match (outcome, server_process.check_running()) {
+        (Outcome::Fail { details, .. }, Err(died)) => Outcome::Fail {
+            reason: "server died".into(),
+            details: format!("{died}\n      client: {details}"),
+        },
+        (outcome, _) => outcome,
     }
 }
 
