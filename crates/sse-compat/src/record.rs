@@ -61,7 +61,7 @@ mod tests {
         assert!(
             expected
                 .lines()
-                .any(|l| l == line("lines", "one\ntwo\nthree\nfour", "3"))
+                .any(|l| l == line("lines", "one\ntwo\nthree\nfour", "compat-2"))
         );
     }
 }
