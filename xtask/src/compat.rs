@@ -128,11 +128,22 @@ fn selected(all: Vec<String>, wanted: &[String], what: &str) -> Result<Vec<Strin
         .collect())
 }
 
-/// Builds `sse-compat` (debug) and finds its binaries.
+/// Builds the compat binaries (debug) and finds them.
+///
+/// They are built exactly as the test step builds the workspace (`cargo test
+/// --workspace --all-features`, which builds a package's binaries for its integration
+/// tests): the same features, so after that step this is a no-op instead of a second
+/// build of every dependency under another feature set.
 fn build(root: &Path) -> Result<Bed, String> {
-    println!("compat: building sse-compat");
+    println!("compat: building (as the test step does)");
     let status = Command::new(cargo())
-        .args(["build", "--quiet", "--package", "sse-compat", "--bins"])
+        .args([
+            "test",
+            "--quiet",
+            "--workspace",
+            "--all-features",
+            "--no-run",
+        ])
         .current_dir(root)
         .status()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
