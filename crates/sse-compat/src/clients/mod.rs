@@ -6,6 +6,8 @@ use std::time::Duration;
 
 mod curl;
 mod decoded;
+mod futures_io;
+mod tokio;
 
 /// Runs a client against the stream at `url`; the record lines, or what went wrong.
 pub type Run = fn(&str) -> Result<Vec<String>, String>;
@@ -14,7 +16,11 @@ pub type Run = fn(&str) -> Result<Vec<String>, String>;
 pub const DEADLINE: Duration = Duration::from_secs(15);
 
 /// The Rust clients: columns of the matrix (`sse-compat-client --list`).
-pub const RUST_CLIENTS: &[(&str, Run)] = &[];
+pub const RUST_CLIENTS: &[(&str, Run)] = &[
+    ("tokio", tokio::run),
+    ("async-std", futures_io::run_async_std),
+    ("smol", futures_io::run_smol),
+];
 
 /// Drivers of external tools, run by name but listed by the xtask itself.
 pub const TOOL_DRIVERS: &[(&str, Run)] = &[("curl", curl::run)];
