@@ -48,6 +48,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let started = Instant::now();
     let root = workspace_root();
     let bed = build(&root)?;
+    let built = started.elapsed();
     let expected = std::fs::read_to_string(root.join("xtask/compat/expected.txt"))
         .map_err(|e| format!("xtask/compat/expected.txt: {e}"))?;
     let servers = selected(list(&bed.server)?, &options.servers, "server")?;
@@ -79,7 +80,12 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let failed = count(|o| matches!(o, Outcome::Fail { .. }));
     let skipped = count(|o| matches!(o, Outcome::Skip { .. }));
     println!("\ncompat: {passed} passed, {failed} failed, {skipped} skipped");
-    println!("compat: took {:.1?}", started.elapsed());
+    println!(
+        "compat: took {:.1?} ({:.1?} building, {:.1?} running the cells)",
+        started.elapsed(),
+        built,
+        started.elapsed() - built
+    );
     if skipped > 0 {
         println!("compat: SKIPPED columns were not tested (their tool is missing here)");
     }

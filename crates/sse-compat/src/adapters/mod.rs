@@ -1,7 +1,7 @@
 //! The scenario server over each adapter's public API. Each module serves, on a bound
 //! loopback listener, `/` (the browser page, [`PAGE`](crate::PAGE)) and `/events`
 //! (a [`Connection`](crate::scenario::Connection) of the shared
-//! [`Scenario`](crate::scenario::Scenario)).
+//! [`Scenario`]).
 //!
 //! Adding an adapter: a module with a `serve` function, and one line in [`ADAPTERS`].
 
