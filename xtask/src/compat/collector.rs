@@ -100,3 +100,62 @@ fn read_post(stream: TcpStream) -> Result<Option<String>, String> {
     }
     Ok(Some(String::from_utf8_lossy(&body).into_owned()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Connects and sends each request in order (the listener accepts them in that
+    /// order), then reads every answer.
+    fn send(
+        address: SocketAddr,
+        requests: &'static [&'static str],
+    ) -> thread::JoinHandle<Vec<String>> {
+        thread::spawn(move || {
+            let streams: Vec<TcpStream> = requests
+                .iter()
+                .map(|request| {
+                    let mut stream = TcpStream::connect(address).unwrap();
+                    stream.write_all(request.as_bytes()).unwrap();
+                    stream
+                })
+                .collect();
+            streams
+                .into_iter()
+                .map(|mut stream| {
+                    let mut answer = String::new();
+                    let _ = stream.read_to_string(&mut answer);
+                    answer
+                })
+                .collect()
+        })
+    }
+
+    #[test]
+    fn receives_the_posted_body_and_ignores_other_requests() {
+        let collector = Collector::bind().unwrap();
+        let client = send(
+            collector.address,
+            &[
+                "GET /favicon.ico HTTP/1.1\r\nhost: x\r\n\r\n",
+                "POST / HTTP/1.1\r\nContent-Length: 11\r\n\r\nevent\tdone\n",
+            ],
+        );
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let body = collector.receive(deadline, || Ok(())).unwrap();
+        assert_eq!(body, "event\tdone\n");
+        let answers = client.join().unwrap();
+        assert!(
+            answers.iter().all(|a| a.starts_with("HTTP/1.1 204")),
+            "{answers:?}"
+        );
+    }
+
+    #[test]
+    fn gives_up_when_the_browser_is_gone() {
+        let collector = Collector::bind().unwrap();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let error = collector.receive(deadline, || Err("chromium exited".into()));
+        assert_eq!(error, Err("chromium exited".to_owned()));
+    }
+}

@@ -188,3 +188,92 @@ pub fn first_line(pipe: impl Read + Send + 'static, deadline: Instant) -> Option
     let wait = deadline.saturating_duration_since(Instant::now());
     receiver.recv_timeout(wait).ok().filter(|l| !l.is_empty())
 }
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    fn shell(script: &str) -> Command {
+        let mut command = Command::new("sh");
+        command.args(["-c", script]);
+        command
+    }
+
+    /// Whether process `pid` is gone (or a zombie waiting to be reaped).
+    fn gone(pid: &str) -> bool {
+        match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+            Err(_) => true,
+            Ok(stat) => stat
+                .rsplit(')')
+                .next()
+                .is_some_and(|s| s.trim_start().starts_with('Z')),
+        }
+    }
+
+    #[test]
+    fn finish_returns_what_the_child_printed() {
+        let guard = Guard::spawn("sh", shell("echo out; echo err >&2; exit 3")).unwrap();
+        let finished = guard
+            .finish(Instant::now() + Duration::from_secs(10))
+            .unwrap();
+        assert_eq!(finished.stdout, "out\n");
+        assert_eq!(finished.stderr, "err\n");
+        assert_eq!(finished.status.code(), Some(3));
+    }
+
+    #[test]
+    fn a_child_past_its_deadline_is_killed_with_its_group() {
+        let (guard, pid) = Guard::spawn_announcing(
+            "sh",
+            shell("sleep 60 & echo $!; wait"),
+            Instant::now() + Duration::from_secs(10),
+        )
+        .unwrap();
+        let error = match guard.finish(Instant::now()) {
+            Err(error) => error,
+            Ok(_) => panic!("a 60 s sleep finished"),
+        };
+        assert!(error.contains("timed out"), "{error}");
+        // The grandchild went with the group; give the kernel a bounded while to reap.
+        let until = Instant::now() + Duration::from_secs(10);
+        while !gone(&pid) && Instant::now() < until {
+            thread::sleep(POLL);
+        }
+        assert!(gone(&pid), "grandchild {pid} outlived its guard");
+    }
+
+    #[test]
+    fn dropping_a_guard_kills_the_group() {
+        let (guard, pid) = Guard::spawn_announcing(
+            "sh",
+            shell("sleep 60 & echo $!; wait"),
+            Instant::now() + Duration::from_secs(10),
+        )
+        .unwrap();
+        assert!(!gone(&pid));
+        drop(guard);
+        let until = Instant::now() + Duration::from_secs(10);
+        while !gone(&pid) && Instant::now() < until {
+            thread::sleep(POLL);
+        }
+        assert!(gone(&pid), "grandchild {pid} outlived its guard");
+    }
+
+    #[test]
+    fn a_child_that_prints_nothing_never_announces() {
+        let result = Guard::spawn_announcing(
+            "sh",
+            shell("exit 1"),
+            Instant::now() + Duration::from_secs(10),
+        );
+        assert!(result.is_err());
+    }
+
+    #[test]
+    fn tail_skips_panic_notes() {
+        let stderr =
+            "thread 'main' panicked at x.rs:1:1:\nboom\nnote: run with `RUST_BACKTRACE=1`\n";
+        assert_eq!(tail(stderr), ": boom");
+        assert_eq!(tail(""), "");
+    }
+}
