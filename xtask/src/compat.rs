@@ -73,7 +73,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
     );
     let outcomes = run_cells(&bed, &servers, &columns, &expected, options.jobs);
     let names: Vec<String> = columns.iter().map(|c| c.client.name()).collect();
-    let at = |s: usize, c: usize| outcomes[s * columns.len() + c].clone();
+    let at = |s: usize, c: usize| {
+        let cell = outcomes.get(s * columns.len() + c).cloned();
+        cell.unwrap_or_else(|| Outcome::fail("not run"))
+    };
     print!("\n{}", matrix::render(&servers, &names, at));
     let count = |f: fn(&Outcome) -> bool| outcomes.iter().filter(|o| f(o)).count();
     let passed = count(|o| matches!(o, Outcome::Pass));
@@ -203,8 +206,15 @@ fn run_cells(
     expected: &str,
     jobs: usize,
 ) -> Vec<Outcome> {
-    let cells: VecDeque<(usize, usize)> = (0..servers.len())
-        .flat_map(|s| (0..columns.len()).map(move |c| (s, c)))
+    let cells: VecDeque<Cell> = servers
+        .iter()
+        .flat_map(|server| columns.iter().map(move |column| (server.as_str(), column)))
+        .enumerate()
+        .map(|(index, (server, column))| Cell {
+            index,
+            server,
+            column,
+        })
         .collect();
     let total = cells.len();
     let queue = Mutex::new(cells);
@@ -213,9 +223,12 @@ fn run_cells(
     thread::scope(|scope| {
         for _ in 0..jobs.min(total) {
             scope.spawn(|| {
-                while let Some((s, c)) = next(&queue) {
-                    let server = &servers[s];
-                    let column = &columns[c];
+                while let Some(Cell {
+                    index,
+                    server,
+                    column,
+                }) = next(&queue)
+                {
                     let started = Instant::now();
                     let outcome = run_cell(bed, server, column, expected, ci);
                     println!(
@@ -229,7 +242,9 @@ fn run_cells(
                         started.elapsed()
                     );
                     let mut results = results.lock().unwrap_or_else(|e| e.into_inner());
-                    results[s * columns.len() + c] = outcome;
+                    if let Some(slot) = results.get_mut(index) {
+                        *slot = outcome;
+                    }
                 }
             });
         }
@@ -237,7 +252,14 @@ fn run_cells(
     results.into_inner().unwrap_or_else(|e| e.into_inner())
 }
 
-fn next(queue: &Mutex<VecDeque<(usize, usize)>>) -> Option<(usize, usize)> {
+/// One cell to run: its place in row-major order, its server and its column.
+struct Cell<'a> {
+    index: usize,
+    server: &'a str,
+    column: &'a Column,
+}
+
+fn next<'a>(queue: &Mutex<VecDeque<Cell<'a>>>) -> Option<Cell<'a>> {
     queue.lock().unwrap_or_else(|e| e.into_inner()).pop_front()
 }
 

@@ -74,7 +74,7 @@ fn fetch(
         } else {
             head.extend_from_slice(bytes);
             if let Some(body) = split_head(&head)? {
-                decoder.feed(&head[head.len() - body..]);
+                decoder.feed(body);
                 in_body = true;
             }
         }
@@ -94,12 +94,13 @@ fn fetch(
 }
 
 /// Once the response head is complete: checks it (status 200, event-stream content
-/// type) and returns how many bytes after it belong to the body.
-fn split_head(received: &[u8]) -> Result<Option<usize>, String> {
+/// type) and returns the body bytes received after it.
+fn split_head(received: &[u8]) -> Result<Option<&[u8]>, String> {
     let Some(end) = received.windows(4).position(|w| w == b"\r\n\r\n") else {
         return Ok(None);
     };
-    let head = String::from_utf8_lossy(&received[..end]);
+    let (head, rest) = received.split_at(end);
+    let head = String::from_utf8_lossy(head);
     let mut lines = head.lines();
     let status = lines.next().unwrap_or_default();
     if status.split_whitespace().nth(1) != Some("200") {
@@ -113,7 +114,7 @@ fn split_head(received: &[u8]) -> Result<Option<usize>, String> {
     if !is_event_stream(content_type.as_bytes()) {
         return Err(format!("content-type {content_type:?}"));
     }
-    Ok(Some(received.len() - end - 4))
+    Ok(Some(rest.get(4..).unwrap_or_default()))
 }
 
 struct KillOnDrop(Child);
