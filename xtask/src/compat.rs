@@ -2,7 +2,8 @@
 //! same scripted scenario (see `crates/sse-compat`), compared with
 //! `xtask/compat/expected.txt`.
 //!
-//! The compat binaries are built once (debug, the usual target dir). The server
+//! The compat binaries are built once, in debug, in the usual target dir, by the same
+//! command as the test step's build (so after it, nothing is rebuilt). The server
 //! adapters are the ones `sse-compat-server --list` names, the Rust clients the ones
 //! `sse-compat-client --list` names; curl, Node (npm `eventsource`) and headless
 //! Chromium are added when found. A missing tool makes its column SKIP outside CI and

@@ -3,6 +3,10 @@
 //! (a [`Connection`](crate::scenario::Connection) of the shared
 //! [`Scenario`]).
 //!
+//! `reference` is not an adapter but the control row: sse-core's frames written by a
+//! blocking `std` server, so that a client failing everywhere is told apart from an
+//! adapter failing with every client.
+//!
 //! Adding an adapter: a module with a `serve` function, and one line in [`ADAPTERS`].
 
 use std::net::TcpListener;
