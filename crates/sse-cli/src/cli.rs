@@ -194,6 +194,13 @@ pub struct ServeArgs {
     /// Largest event a publish may carry (body plus type), in bytes; larger gets 400.
     #[arg(long, value_name = "BYTES", value_parser = parse_size, default_value = "1MiB")]
     pub max_event: usize,
+
+    /// Share one hub with every `sse serve` using this Redis (e.g.
+    /// `redis://127.0.0.1:6379/`): events go through the Redis stream `sse:events`,
+    /// bounded by --replay-count and --replay-age, and a client may resume on any of
+    /// the servers.
+    #[arg(long, value_name = "URL")]
+    pub redis: Option<String>,
 }
 
 #[cfg(test)]

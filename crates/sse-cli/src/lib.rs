@@ -73,6 +73,7 @@
 //! | `--retry DURATION` | none | `retry:` hint sent at the start of each stream |
 //! | `--max-subscribers N` | 10000 | more get `503` |
 //! | `--max-event BYTES` | 1MiB | largest publish (body plus type) |
+//! | `--redis URL` | none | share one hub with every `sse serve` on this Redis (`redis://127.0.0.1:6379/`): events go through the stream `sse:events`, trimmed like the replay window, and a client may resume on any server; Redis unreachable at start: exit 1; a publish Redis does not acknowledge: `503` |
 //!
 //! Tokens are compared in constant time ([`serve::constant_time_eq`]). Ctrl-C (SIGINT)
 //! or SIGTERM closes the hub: every stream ends cleanly after the events already

@@ -89,7 +89,7 @@ impl fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
-/// The hub's settings (what `--redis` will add its store to).
+/// The hub's settings (with `--redis`, also the Redis stream's bounds).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct HubSettings {
     /// Events kept for resuming subscribers.
@@ -137,6 +137,7 @@ pub struct ServeConfig {
     origins: AllowedOrigins,
     hub: HubSettings,
     max_event: usize,
+    redis: Option<String>,
 }
 
 impl ServeConfig {
@@ -158,6 +159,7 @@ impl ServeConfig {
             origins: AllowedOrigins::None,
             hub: HubSettings::default(),
             max_event: Self::DEFAULT_MAX_EVENT,
+            redis: None,
         })
     }
 
@@ -184,6 +186,9 @@ impl ServeConfig {
             }
         }
         let keep_alive = (!args.keep_alive.is_zero()).then_some(args.keep_alive);
+        if let Some(url) = &args.redis {
+            config = config.redis(url.clone());
+        }
         Ok(config
             .allow_origins(AllowedOrigins::parse(&args.allow_origins)?)
             .hub(HubSettings {
@@ -194,6 +199,17 @@ impl ServeConfig {
                 retry: args.retry,
             })
             .max_event(args.max_event))
+    }
+
+    /// Shares the hub through the Redis at `url` (see `sse_redis::RedisHub`).
+    pub fn redis(mut self, url: String) -> Self {
+        self.redis = Some(url);
+        self
+    }
+
+    /// The Redis URL, if the hub is shared through Redis.
+    pub fn redis_url(&self) -> Option<&str> {
+        self.redis.as_deref()
     }
 
     /// Requires `token` to subscribe.

@@ -1,10 +1,9 @@
-//! Building the hub from [`HubSettings`].
-//!
-//! The builder is returned unfinished by [`hub_builder`] so that another replay store
-//! (the planned `--redis URL`) is one `.store(...)` call away.
+//! Building the hub from [`HubSettings`]: in memory, or shared through Redis
+//! (`--redis URL`, [`connect_redis`]).
 
 use sse_core::hub::{Hub, HubBuilder};
 use sse_core::stream::{KeepAlive, StreamOptions};
+use sse_redis::{RedisHub, RedisOptions};
 
 use super::config::HubSettings;
 
@@ -23,6 +22,19 @@ pub fn hub_builder(settings: &HubSettings) -> HubBuilder {
 /// The hub for `settings`, with the in-memory store.
 pub fn build_hub(settings: &HubSettings) -> Hub {
     hub_builder(settings).build()
+}
+
+/// The hub for `settings`, shared through the Redis at `url`: the stream is bounded by
+/// the replay count and age (see [`sse_redis`]).
+pub async fn connect_redis(
+    url: &str,
+    settings: &HubSettings,
+) -> Result<RedisHub, sse_redis::Error> {
+    let options = RedisOptions::new()
+        .max_len(settings.replay_count)
+        .max_age(Some(settings.replay_age))
+        .hub(hub_builder(settings));
+    RedisHub::connect(url, options).await
 }
 
 fn stream_options(settings: &HubSettings) -> StreamOptions {

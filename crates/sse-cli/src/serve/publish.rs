@@ -76,15 +76,32 @@ pub async fn publish(
     if let Some(event_type) = event_type {
         event = event.with_type(event_type);
     }
-    let id = app.hub.publish(&topic, event).map_err(|e| match e {
-        PublishError::Closed => {
-            ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "the hub is shutting down")
-        }
-        other => ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("{other}")),
-    })?;
+    let id = match &app.redis {
+        Some(redis) => redis.publish(&topic, event).await.map_err(redis_failure)?,
+        None => app.hub.publish(&topic, event).map_err(|e| match e {
+            PublishError::Closed => shutting_down(),
+            other => ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("{other}")),
+        })?,
+    };
     Ok(Json(Published {
         id: id.as_str().to_owned(),
     }))
+}
+
+fn shutting_down() -> ApiError {
+    ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "the hub is shutting down")
+}
+
+/// `503` when Redis did not take the event (nothing was published; try again),
+/// `500` for anything else.
+fn redis_failure(error: sse_redis::Error) -> ApiError {
+    match error {
+        sse_redis::Error::Closed => shutting_down(),
+        sse_redis::Error::Publish(_) => {
+            ApiError::new(StatusCode::SERVICE_UNAVAILABLE, error.to_string())
+        }
+        other => ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, other.to_string()),
+    }
 }
 
 fn too_large(max: usize) -> ApiError {

@@ -8,6 +8,7 @@ use axum::response::{Html, IntoResponse};
 use axum::routing::{get, post};
 use http::{HeaderValue, header};
 use sse_core::hub::Hub;
+use sse_redis::RedisHub;
 
 use super::config::ServeConfig;
 use super::cors::cors_layer;
@@ -20,6 +21,8 @@ pub const DEMO_PAGE: &str = include_str!("assets/demo.html");
 #[derive(Debug, Clone)]
 pub(crate) struct App {
     pub(crate) hub: Hub,
+    /// Set with `--redis`: publishes go through it (the hub is its local hub).
+    pub(crate) redis: Option<Arc<RedisHub>>,
     pub(crate) config: Arc<ServeConfig>,
     pub(crate) started: Instant,
 }
@@ -47,16 +50,31 @@ pub(crate) struct App {
 /// # drop(app);
 /// ```
 pub fn router(hub: Hub, config: &ServeConfig) -> Router {
-    let app = App {
+    routes(App {
         hub,
+        redis: None,
         config: Arc::new(config.clone()),
         started: Instant::now(),
-    };
+    })
+}
+
+/// The same routes over a hub shared through Redis: streams are served from its local
+/// hub, publishes are appended to the Redis stream.
+pub fn redis_router(redis: Arc<RedisHub>, config: &ServeConfig) -> Router {
+    routes(App {
+        hub: redis.hub().clone(),
+        redis: Some(redis),
+        config: Arc::new(config.clone()),
+        started: Instant::now(),
+    })
+}
+
+fn routes(app: App) -> Router {
     let mut streams = Router::new()
         .route("/subscribe", get(subscribe::by_query))
         .route("/subscribe/{*topic}", get(subscribe::by_path))
         .route("/publish/{*topic}", post(publish::publish));
-    if let Some(cors) = cors_layer(config.origins()) {
+    if let Some(cors) = cors_layer(app.config.origins()) {
         streams = streams.layer(cors);
     }
     Router::new()

@@ -4,14 +4,17 @@
 use std::future::Future;
 use std::io::{self, Write};
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
+use axum::Router;
 use sse_core::hub::Hub;
+use sse_redis::RedisHub;
 use tokio::net::TcpListener;
 
 use super::config::ServeConfig;
-use super::hub::build_hub;
-use super::router::router;
+use super::hub::{build_hub, connect_redis};
+use super::router::{redis_router, router};
 use crate::exit::Failure;
 
 /// How long open requests get to finish after a shutdown signal before the process
@@ -28,11 +31,21 @@ pub async fn run(config: ServeConfig) -> Result<(), Failure> {
     let local = listener
         .local_addr()
         .map_err(|e| Failure::runtime(format!("sse serve: {e}")))?;
-    let hub = build_hub(config.hub_settings());
-    announce(local);
-    serve(listener, hub, &config, shutdown_signal())
-        .await
-        .map_err(|e| Failure::runtime(format!("sse serve: {e}")))?;
+    let served = match config.redis_url() {
+        Some(url) => {
+            let redis = connect_redis(url, config.hub_settings())
+                .await
+                .map_err(|e| Failure::runtime(format!("sse serve: {e}")))?;
+            announce(local);
+            serve_redis(listener, Arc::new(redis), &config, shutdown_signal()).await
+        }
+        None => {
+            let hub = build_hub(config.hub_settings());
+            announce(local);
+            serve(listener, hub, &config, shutdown_signal()).await
+        }
+    };
+    served.map_err(|e| Failure::runtime(format!("sse serve: {e}")))?;
     eprintln!("sse serve: stopped");
     Ok(())
 }
@@ -46,7 +59,27 @@ pub async fn serve(
     config: &ServeConfig,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> io::Result<()> {
-    let app = router(hub.clone(), config).into_make_service_with_connect_info::<SocketAddr>();
+    serve_routes(listener, router(hub.clone(), config), hub, shutdown).await
+}
+
+/// [`serve`] for a hub shared through Redis ([`redis_router`]).
+pub async fn serve_redis(
+    listener: TcpListener,
+    redis: Arc<RedisHub>,
+    config: &ServeConfig,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> io::Result<()> {
+    let hub = redis.hub().clone();
+    serve_routes(listener, redis_router(redis, config), hub, shutdown).await
+}
+
+async fn serve_routes(
+    listener: TcpListener,
+    routes: Router,
+    hub: Hub,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> io::Result<()> {
+    let app = routes.into_make_service_with_connect_info::<SocketAddr>();
     let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
     let graceful = async move {
         shutdown.await;
