@@ -8,6 +8,7 @@
 
 use std::process::ExitCode;
 
+mod compat;
 mod steps;
 
 fn main() -> ExitCode {
@@ -18,6 +19,7 @@ fn main() -> ExitCode {
     };
     let result = match command {
         "test" => steps::test(rest),
+        "compat" => compat::run(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())
@@ -38,4 +40,6 @@ const USAGE: &str = "usage: cargo xtask <command>
 commands:
   test     fmt check, clippy -D warnings, no_std build, all tests and doc tests,
            docs with warnings denied, compatibility matrix (what CI runs)
+  compat   every server adapter × every client on one scripted scenario
+           [--server NAME]... [--client NAME]... [--jobs N]
   help     this text";
