@@ -32,14 +32,24 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+#[cfg(feature = "std")]
+pub mod client;
 pub mod decode;
 pub mod encode;
 pub mod event;
 #[cfg(feature = "std")]
 pub mod http;
 #[cfg(feature = "std")]
+pub mod hub;
+#[cfg(feature = "std")]
 pub mod stream;
 
+#[cfg(feature = "std")]
+pub use client::{
+    Action, ClientConfig, ClientMachine, Disconnect, ReadyState, StopReason, TransportError,
+};
 pub use decode::{DecodeError, Decoded, Decoder, Limits, MessageEvent};
 pub use encode::{DataEncoder, Frame, encode_into, encoded_len};
 pub use event::{Event, EventBuilder, EventId, EventType, Field, FieldError, ForbiddenChar};
+#[cfg(feature = "std")]
+pub use hub::{Hub, Subscription, Topic, TopicFilter};

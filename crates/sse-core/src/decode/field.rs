@@ -1,0 +1,186 @@
+//! The meaning of one line: blank, ignored, or a known field with its value.
+//!
+//! Field names compare as exact bytes, so `data ` or `\u{FEFF}data` are unknown names.
+//! Working on bytes is the same as working on the decoded text: every byte the
+//! syntax looks at (`:`, space, CR, LF, the ASCII letters of the names) is ASCII, and
+//! UTF-8 decoding with replacement never merges an ASCII byte into a neighbour.
+
+use core::time::Duration;
+
+/// The four fields the spec gives a meaning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Field {
+    Data,
+    Event,
+    Id,
+    Retry,
+}
+
+/// What a complete line does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Line<'a> {
+    /// The empty line: dispatch.
+    Blank,
+    /// A comment or a field with an unknown name.
+    Ignored,
+    /// A known field and its value (one leading space already removed).
+    Field(Field, &'a [u8]),
+}
+
+/// Splits a complete line (without its line ending) into its meaning.
+pub(super) fn parse(line: &[u8]) -> Line<'_> {
+    if line.is_empty() {
+        return Line::Blank;
+    }
+    let Some((field, rest)) = known_name(line) else {
+        // Comments (a leading `:` is an empty name) land here too.
+        return Line::Ignored;
+    };
+    match rest {
+        [] => Line::Field(field, &[]),
+        [b':', b' ', value @ ..] => Line::Field(field, value),
+        [b':', value @ ..] => Line::Field(field, value),
+        // The name goes on past a known one (`datax`, `data `): unknown.
+        _ => Line::Ignored,
+    }
+}
+
+/// The known field name `line` starts with, and the bytes after it.
+fn known_name(line: &[u8]) -> Option<(Field, &[u8])> {
+    match line {
+        [b'd', b'a', b't', b'a', rest @ ..] => Some((Field::Data, rest)),
+        [b'e', b'v', b'e', b'n', b't', rest @ ..] => Some((Field::Event, rest)),
+        [b'i', b'd', rest @ ..] => Some((Field::Id, rest)),
+        [b'r', b'e', b't', b'r', b'y', rest @ ..] => Some((Field::Retry, rest)),
+        _ => None,
+    }
+}
+
+/// What is known about a line from its first bytes, before it is complete.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Head {
+    /// Could still become any kind of line: keep the bytes.
+    Undecided,
+    /// A `data` line; its value starts at this offset (just after the colon, with
+    /// the optional leading space still in place).
+    Data { value_at: usize },
+    /// An `event`, `id` or `retry` line: keep the bytes until the line ends.
+    OtherField,
+    /// A comment or an unknown field: nothing of it matters.
+    Ignored,
+}
+
+/// Classifies an unfinished line from the bytes seen so far.
+pub(super) fn classify(head: &[u8]) -> Head {
+    if head.is_empty() {
+        return Head::Undecided;
+    }
+    match known_name(head) {
+        Some((Field::Data, [b':', ..])) => Head::Data { value_at: 5 },
+        Some((_, [b':', ..])) => Head::OtherField,
+        // Exactly a known name so far: the next byte decides.
+        Some((_, [])) => Head::Undecided,
+        Some(_) => Head::Ignored,
+        None if is_name_prefix(head) => Head::Undecided,
+        None => Head::Ignored,
+    }
+}
+
+/// Whether `head` is a proper prefix of a known field name.
+fn is_name_prefix(head: &[u8]) -> bool {
+    [&b"data"[..], b"event", b"id", b"retry"]
+        .iter()
+        .any(|name| name.starts_with(head))
+}
+
+/// The reconnection time of a `retry` value: only ASCII digits, at least one.
+///
+/// Values beyond `u64::MAX` milliseconds saturate to `u64::MAX` milliseconds (about
+/// 585 million years), which is "never" for any practical purpose.
+pub(super) fn parse_retry(value: &[u8]) -> Option<Duration> {
+    if value.is_empty() || !value.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let millis = value.iter().fold(0u64, |acc, digit| {
+        acc.saturating_mul(10)
+            .saturating_add(u64::from(digit.wrapping_sub(b'0')))
+    });
+    Some(Duration::from_millis(millis))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_splits_at_first_colon_and_strips_one_space() {
+        assert_eq!(parse(b"data: a:b"), Line::Field(Field::Data, b"a:b"));
+        assert_eq!(parse(b"data:  x"), Line::Field(Field::Data, b" x"));
+        assert_eq!(parse(b"data:x"), Line::Field(Field::Data, b"x"));
+        assert_eq!(parse(b"data"), Line::Field(Field::Data, b""));
+        assert_eq!(parse(b"id"), Line::Field(Field::Id, b""));
+        assert_eq!(parse(b"retry:1"), Line::Field(Field::Retry, b"1"));
+        assert_eq!(parse(b"event:\tt"), Line::Field(Field::Event, b"\tt"));
+    }
+
+    #[test]
+    fn parse_ignores_comments_unknown_and_near_names() {
+        for line in [
+            &b":data: x"[..],
+            b"data : x",
+            b"datax",
+            b"Data: x",
+            b"\xEF\xBB\xBFdata: x",
+            b"ids: 1",
+            b"foo",
+        ] {
+            assert_eq!(parse(line), Line::Ignored, "{line:?}");
+        }
+        assert_eq!(parse(b""), Line::Blank);
+    }
+
+    #[test]
+    fn classify_decides_as_soon_as_the_name_is_known() {
+        assert_eq!(classify(b""), Head::Undecided);
+        assert_eq!(classify(b"da"), Head::Undecided);
+        assert_eq!(classify(b"data"), Head::Undecided);
+        assert_eq!(classify(b"data:"), Head::Data { value_at: 5 });
+        assert_eq!(classify(b"data: xyz"), Head::Data { value_at: 5 });
+        assert_eq!(classify(b"id:"), Head::OtherField);
+        assert_eq!(classify(b"retry: 1"), Head::OtherField);
+        assert_eq!(classify(b"datas"), Head::Ignored);
+        assert_eq!(classify(b":"), Head::Ignored);
+        assert_eq!(classify(b"x"), Head::Ignored);
+        assert_eq!(classify(b"i"), Head::Undecided);
+    }
+
+    #[test]
+    fn retry_takes_only_ascii_digits_and_saturates() {
+        assert_eq!(parse_retry(b"0"), Some(Duration::ZERO));
+        assert_eq!(parse_retry(b"000750"), Some(Duration::from_millis(750)));
+        assert_eq!(
+            parse_retry(b"18446744073709551615"),
+            Some(Duration::from_millis(u64::MAX))
+        );
+        assert_eq!(
+            parse_retry(b"18446744073709551616"),
+            Some(Duration::from_millis(u64::MAX))
+        );
+        assert_eq!(
+            parse_retry(b"99999999999999999999999999999999"),
+            Some(Duration::from_millis(u64::MAX))
+        );
+        for bad in [
+            &b""[..],
+            b" 1",
+            b"1 ",
+            b"1e3",
+            b"0x1",
+            b"-1",
+            b"+1",
+            "١".as_bytes(),
+        ] {
+            assert_eq!(parse_retry(bad), None, "{bad:?}");
+        }
+    }
+}

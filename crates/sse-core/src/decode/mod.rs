@@ -1,0 +1,390 @@
+//! The push decoder: `text/event-stream` bytes in, events out.
+//!
+//! [`Decoder`] implements "interpreting an event stream" (WHATWG HTML §9.2.6) to the
+//! letter, as a sans-IO push parser: [`feed`](Decoder::feed) it bytes as they arrive,
+//! in pieces of any size, and take the [`Decoded`] items with
+//! [`next_item`](Decoder::next_item). The items are the same however the stream is
+//! split into feeds.
+//!
+//! ```
+//! use core::time::Duration;
+//! use sse_core::{Decoded, Decoder};
+//!
+//! let mut decoder = Decoder::new();
+//! decoder.feed(b"retry: 2500\nid: 1\ndata: hel");
+//! decoder.feed(b"lo\r\n\r\n: keep-alive\n");
+//!
+//! assert_eq!(decoder.next_item(), Some(Ok(Decoded::Retry(Duration::from_millis(2500)))));
+//! let Some(Ok(Decoded::Event(event))) = decoder.next_item() else { panic!() };
+//! assert_eq!((event.event_type(), event.data()), ("message", "hello"));
+//! assert_eq!(decoder.last_event_id().as_str(), "1");
+//! assert_eq!(decoder.next_item(), None);
+//! ```
+//!
+//! # What it does, exactly
+//! - One leading U+FEFF (bytes `EF BB BF`) is removed at the start of a stream, also
+//!   when those bytes arrive in separate feeds; any later one is content.
+//! - Lines end at CR LF, LF or CR. A CR ending one feed and an LF starting the next
+//!   are one line ending; the line is processed as soon as its CR arrives.
+//! - Text is UTF-8, invalid sequences become U+FFFD, exactly as if the whole stream
+//!   had been decoded first (a character split over feeds comes out right).
+//! - A blank line dispatches: the last event ID becomes the `id` buffer; if any `data`
+//!   line was seen an event is queued (data lines joined with `\n`, type `message`
+//!   when none or empty was set). The data and type are reset; the `id` persists.
+//! - A line starting with `:` is a comment. Otherwise the field name is everything up
+//!   to the first `:` (or the whole line), the value everything after it minus one
+//!   leading space. `data` appends a line, `event` sets the type, `id` sets the `id`
+//!   buffer unless the value holds NUL, `retry` with only ASCII digits queues
+//!   [`Decoded::Retry`] at that point of the stream. Anything else is ignored.
+//! - [`finish`](Decoder::finish) ends the stream: an unfinished line and an event
+//!   without its blank line are discarded, including an `id` in it.
+//! - `retry` values beyond `u64::MAX` milliseconds saturate to
+//!   `Duration::from_millis(u64::MAX)`.
+//!
+//! Limits on line and event size bound the memory a peer can make the decoder hold;
+//! see [`Limits`] and [`DecodeError`] for what happens when they are exceeded.
+//!
+//! # Reconnections
+//! [`restart`](Decoder::restart) starts a new stream on the same decoder (a BOM is
+//! expected again, everything unfinished is dropped) and keeps the last event ID and
+//! the reconnection time. The new stream's `id` buffer starts from the last event ID,
+//! as browsers do: the spec's text would start it empty, making the first `id`-less
+//! event of a reconnection clear the last event ID, which no browser does.
+//!
+//! # Performance
+//! Each feed is scanned once with `memchr2` for CR and LF. A line that lies whole in
+//! the fed slice is parsed in place; its data is copied once, into the event's data
+//! buffer, which becomes the event's `String` without another copy (UTF-8 validated
+//! once per event, with a lossy fallback only for invalid input). Only a line cut by
+//! the end of a feed is kept, and a long `data` line is appended to the event
+//! directly as it arrives; a long comment is skipped without being stored.
+
+mod block;
+mod field;
+mod limits;
+mod message;
+mod partial;
+#[cfg(test)]
+mod tests;
+
+use alloc::collections::VecDeque;
+use alloc::vec::Vec;
+use core::fmt;
+use core::time::Duration;
+
+use self::block::Block;
+use self::field::{Field, Line};
+pub use self::limits::{DecodeError, Limits};
+pub use self::message::{Decoded, MessageEvent};
+use self::partial::Partial;
+use crate::event::EventId;
+
+/// The UTF-8 byte order mark, stripped once at the start of a stream.
+const BOM: &[u8; 3] = b"\xEF\xBB\xBF";
+
+/// Where the decoder is with respect to the stream's optional leading BOM.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum StreamStart {
+    /// At the start of a stream; `matched` bytes of a BOM were seen and held back.
+    AwaitingBom { matched: usize },
+    /// Past the BOM (or its absence).
+    Started,
+}
+
+/// A push decoder for `text/event-stream`: the spec's parsing algorithm, fed bytes in
+/// pieces of any size. See the [module docs](self) for exactly what it does.
+///
+/// ```
+/// use sse_core::{Decoded, Decoder, Limits};
+///
+/// let mut decoder = Decoder::with_limits(Limits::default().max_line(1024));
+/// for chunk in [&b"\xEF\xBB"[..], b"\xBFevent: a\r", b"\ndata: 1\r", b"\r"] {
+///     decoder.feed(chunk);
+/// }
+/// while let Some(item) = decoder.next_item() {
+///     match item {
+///         Ok(Decoded::Event(event)) => assert_eq!((event.event_type(), event.data()), ("a", "1")),
+///         Ok(_) => {}
+///         Err(error) => eprintln!("peer exceeded a limit: {error}"),
+///     }
+/// }
+/// ```
+pub struct Decoder {
+    limits: Limits,
+    start: StreamStart,
+    /// The last byte fed was a CR that ended a line: an LF first in the next feed
+    /// belongs to that line ending.
+    after_cr: bool,
+    /// The line cut by the end of the last feed.
+    partial: Partial,
+    /// Bytes of the unfinished line, when its kind needs them (see [`Partial`]).
+    line: Vec<u8>,
+    /// Length of the unfinished line so far.
+    line_len: usize,
+    /// The event in progress.
+    block: Block,
+    /// Lines are skipped up to the next blank line: an event over a limit is being
+    /// dropped.
+    discarding: bool,
+    /// The spec's "last event ID string".
+    last_event_id: EventId,
+    retry: Option<Duration>,
+    queue: VecDeque<Result<Decoded, DecodeError>>,
+}
+
+impl Decoder {
+    /// A decoder with the default [`Limits`] (16 MiB lines and events).
+    pub fn new() -> Self {
+        Decoder::with_limits(Limits::default())
+    }
+
+    /// A decoder with the given limits.
+    pub fn with_limits(limits: Limits) -> Self {
+        Decoder {
+            limits,
+            start: StreamStart::AwaitingBom { matched: 0 },
+            after_cr: false,
+            partial: Partial::None,
+            line: Vec::new(),
+            line_len: 0,
+            block: Block::new(EventId::empty()),
+            discarding: false,
+            last_event_id: EventId::empty(),
+            retry: None,
+            queue: VecDeque::new(),
+        }
+    }
+
+    /// A decoder (default limits) for a stream resumed after `last_event_id`, for
+    /// example one read back from storage: it is the last event ID until the stream
+    /// sets another, and events without an `id` carry it.
+    pub fn resume(last_event_id: EventId) -> Self {
+        let mut decoder = Decoder::new();
+        decoder.block = Block::new(last_event_id.clone());
+        decoder.last_event_id = last_event_id;
+        decoder
+    }
+
+    /// Decodes `input`, the next bytes of the stream. Every line it completes is
+    /// processed now and its items queued; a line cut at the end is kept for the next
+    /// feed.
+    pub fn feed(&mut self, input: &[u8]) {
+        let Some(mut rest) = self.strip_bom(input) else {
+            return;
+        };
+        if self.after_cr {
+            if let Some((&first, tail)) = rest.split_first() {
+                self.after_cr = false;
+                if first == b'\n' {
+                    rest = tail;
+                }
+            }
+        }
+        if !self.partial.is_none() {
+            let Some((end_of_line, ending, after)) = split_line(rest) else {
+                self.extend_partial(rest);
+                return;
+            };
+            self.extend_partial(end_of_line);
+            self.end_partial();
+            rest = self.after_line_ending(ending, after);
+        }
+        while let Some((line, ending, after)) = split_line(rest) {
+            self.complete_line(line);
+            rest = self.after_line_ending(ending, after);
+        }
+        self.extend_partial(rest);
+    }
+
+    /// Ends the stream: the unfinished line and the event still waiting for its
+    /// blank line are discarded (an `id` in that event never takes effect). Items
+    /// already queued stay. Call [`restart`](Self::restart) before feeding a new
+    /// stream.
+    pub fn finish(&mut self) {
+        self.drop_unfinished();
+        self.start = StreamStart::Started;
+    }
+
+    /// The next decoded item, in stream order, or `None` when all were taken.
+    pub fn next_item(&mut self) -> Option<Result<Decoded, DecodeError>> {
+        self.queue.pop_front()
+    }
+
+    /// Prepares for a new stream (a reconnection): a BOM is expected again; the
+    /// unfinished line, the event in progress and the queued items are dropped. The
+    /// last event ID and the reconnection time are kept.
+    pub fn restart(&mut self) {
+        self.drop_unfinished();
+        self.queue.clear();
+        self.start = StreamStart::AwaitingBom { matched: 0 };
+    }
+
+    /// The last event ID: set when an event block ends (even one without data) to
+    /// the latest valid `id` of the stream; it persists across events and restarts.
+    pub fn last_event_id(&self) -> &EventId {
+        &self.last_event_id
+    }
+
+    /// The last valid `retry` of the stream (or of an earlier one on this decoder).
+    pub fn retry(&self) -> Option<Duration> {
+        self.retry
+    }
+
+    /// The limits in force.
+    pub fn limits(&self) -> Limits {
+        self.limits
+    }
+
+    /// Number of items queued and not yet taken.
+    pub fn queued(&self) -> usize {
+        self.queue.len()
+    }
+
+    /// Bytes held for the unfinished line and the event in progress (queued items
+    /// not counted). Never more than the line limit plus the event limit plus one.
+    pub fn buffered_len(&self) -> usize {
+        self.line.len().saturating_add(self.block.size())
+    }
+
+    /// Holds back the bytes of a possible BOM at the start of a stream. Returns the
+    /// input left to decode, or `None` when all of it was held back.
+    fn strip_bom<'a>(&mut self, input: &'a [u8]) -> Option<&'a [u8]> {
+        let StreamStart::AwaitingBom { matched } = self.start else {
+            return Some(input);
+        };
+        let expected = BOM.get(matched..).unwrap_or_default();
+        let seen = expected.len().min(input.len());
+        if input.get(..seen) == expected.get(..seen) {
+            if seen < expected.len() {
+                self.start = StreamStart::AwaitingBom {
+                    matched: matched + seen,
+                };
+                return None;
+            }
+            self.start = StreamStart::Started;
+            return input.get(seen..);
+        }
+        // Not a BOM: the bytes held back start the first line.
+        self.start = StreamStart::Started;
+        self.extend_partial(BOM.get(..matched).unwrap_or_default());
+        Some(input)
+    }
+
+    /// Consumes the line ending `ending` (CR or LF); returns what follows it.
+    fn after_line_ending<'a>(&mut self, ending: u8, after: &'a [u8]) -> &'a [u8] {
+        if ending == b'\r' {
+            match after.split_first() {
+                Some((b'\n', tail)) => return tail,
+                None => self.after_cr = true,
+                Some(_) => {}
+            }
+        }
+        after
+    }
+
+    /// A line that lies whole in the fed slice.
+    fn complete_line(&mut self, line: &[u8]) {
+        if self.discarding {
+            self.discarding = !line.is_empty();
+            return;
+        }
+        if line.len() > self.limits.line_limit() {
+            self.line_too_long(line.first() == Some(&b':'));
+            return;
+        }
+        self.apply(field::parse(line));
+    }
+
+    /// Applies one parsed line.
+    fn apply(&mut self, line: Line<'_>) {
+        match line {
+            Line::Blank => self.dispatch(),
+            Line::Ignored => {}
+            Line::Field(Field::Data, value) => {
+                self.block.push_data_line(value);
+                self.check_event_size();
+            }
+            Line::Field(Field::Event, value) => {
+                self.block.set_type(value);
+                self.check_event_size();
+            }
+            Line::Field(Field::Id, value) => self.block.set_id(value),
+            Line::Field(Field::Retry, value) => {
+                if let Some(retry) = field::parse_retry(value) {
+                    self.retry = Some(retry);
+                    self.queue.push_back(Ok(Decoded::Retry(retry)));
+                }
+            }
+        }
+    }
+
+    fn dispatch(&mut self) {
+        self.last_event_id.clone_from(self.block.id());
+        if let Some(event) = self.block.take_event(&self.last_event_id) {
+            self.queue.push_back(Ok(Decoded::Event(event)));
+        }
+    }
+
+    /// Reports a line over the limit. Unless it is a comment, the event it belongs
+    /// to is dropped.
+    fn line_too_long(&mut self, comment: bool) {
+        let limit = self.limits.line_limit();
+        self.queue
+            .push_back(Err(DecodeError::LineTooLong { limit }));
+        if !comment {
+            self.discard_event();
+        }
+    }
+
+    fn check_event_size(&mut self) {
+        let limit = self.limits.event_limit();
+        if self.block.size() > limit {
+            self.queue
+                .push_back(Err(DecodeError::EventTooLarge { limit }));
+            self.discard_event();
+        }
+    }
+
+    /// Drops the event in progress and skips lines up to the next blank line.
+    fn discard_event(&mut self) {
+        self.block.discard(&self.last_event_id);
+        self.discarding = true;
+    }
+
+    /// End of stream (or of the decoder's use of it): nothing unfinished survives.
+    fn drop_unfinished(&mut self) {
+        self.clear_partial();
+        self.after_cr = false;
+        self.block.discard(&self.last_event_id);
+        self.discarding = false;
+    }
+}
+
+/// Finds the first line ending in `input`: the line before it, the ending byte (CR
+/// or LF) and the bytes after it.
+fn split_line(input: &[u8]) -> Option<(&[u8], u8, &[u8])> {
+    let at = memchr::memchr2(b'\r', b'\n', input)?;
+    let (line, tail) = input.split_at_checked(at)?;
+    let (&ending, after) = tail.split_first()?;
+    Some((line, ending, after))
+}
+
+impl Default for Decoder {
+    fn default() -> Self {
+        Decoder::new()
+    }
+}
+
+impl fmt::Debug for Decoder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Decoder")
+            .field("limits", &self.limits)
+            .field("last_event_id", &self.last_event_id)
+            .field("retry", &self.retry)
+            .field("unfinished_line_len", &self.line_len)
+            .field("event_in_progress_len", &self.block.size())
+            .field("discarding", &self.discarding)
+            .field("queued", &self.queue.len())
+            .finish_non_exhaustive()
+    }
+}

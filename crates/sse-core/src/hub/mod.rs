@@ -1,0 +1,116 @@
+//! The broadcast hub: publish events on topics from anywhere, encode each once, and
+//! let any number of subscribers read them, resume after a reconnection, and fall
+//! behind without costing memory.
+//!
+//! # Data flow
+//! ```text
+//! publish(topic, event)             any thread; never waits for subscribers
+//!   │ stamp the id, encode ONE frame (shared Bytes)
+//!   ▼
+//! window: [(position, id, topic, frame, time)] ◀── cursor of each Subscription
+//!   │ append; evict what is over the count/bytes/age limits;
+//!   │ take the wakers of parked subscribers of the topic and its ancestors
+//!   ▼
+//! wake them (after every lock is released)
+//!
+//! Subscription::poll_frame           any runtime (a std Waker, nothing else)
+//!   take up to `batch` matching frames per read lock into a small buffer, hand them
+//!   out one by one; when nothing is left, park (register the waker) and re-check
+//! ```
+//! A subscription is a cursor into the window: replay and live delivery are the same
+//! walk, so a client that resumes while events are being published gets every event
+//! after its id exactly once, in order. An adapter's response body is
+//! `FrameStream::new(subscription, timer, hub.stream_options())`, which adds the
+//! preamble and keep-alives between whole frames
+//! (see [`crate::stream::FrameStream`]).
+//!
+//! # Topics
+//! A [`Topic`] is a path (`pets/dogs`); a [`TopicFilter`] is "all" or a set of topics,
+//! each matching itself and everything below it by whole segments (`pets` gets
+//! `pets/dogs`, not `petstore`). Subscribers are indexed by the topics they name, so a
+//! publish looks at the topic's ancestors and the "all" list only: O(segments + woken),
+//! and next to nothing for a topic nobody listens to.
+//!
+//! # Ids
+//! With the default [`MemoryStore`], ids are `{epoch}-{sequence}`: the epoch is this
+//! hub instance's creation time in Unix milliseconds, in base 36 (set it with
+//! [`HubBuilder::epoch`]); the sequence counts events from 0. An id from before a
+//! restart has another epoch, so it is never mistaken for one of the new instance's.
+//! An id set on a published event is replaced (replay needs the hub's ordered ids);
+//! [`Hub::publish`] returns the id assigned.
+//!
+//! # Replay
+//! The window keeps the newest events, bounded by count (default 1024), bytes (64 MiB)
+//! and age (5 minutes; trimmed on publish and subscribe, by a [`Clock`] that tests can
+//! replace). [`Hub::subscribe_from`] with a `Last-Event-ID` gives [`Replay`]:
+//! `Resumed { missed }` (those events come first, then live), `Unknown` (not this
+//! hub's id, or not issued yet) or `Expired` (events after it were evicted); in the
+//! last two cases the stream starts live, so the application can tell the client to
+//! resynchronize. No id is `Fresh`.
+//!
+//! # Lag
+//! A subscriber costs the same memory however far behind it is (a cursor and at most
+//! one batch of frame handles), and publishing never waits for it. If events on its
+//! topics leave the window before it reads them, it ends with
+//! [`EndReason::Lagged`]: the response ends cleanly, the client reconnects with its
+//! `Last-Event-ID` and is told `Expired`. Events on other topics leaving the window do
+//! not count: a subscriber of a quiet topic is never ended because another is busy.
+//!
+//! # The store seam
+//! Ids come from a [`ReplayStore`] (object-safe, `Send + Sync`); [`MemoryStore`] is
+//! the default. A distributed store (the planned Redis Streams one) assigns ids
+//! elsewhere and feeds each process's hub with [`Hub::ingest`]; its ids parse to
+//! [`Position`]s that order events across processes. The [`store`] module
+//! docs spell out what it plugs in. The window of encoded frames stays in each process
+//! whatever the store, because that is what subscribers read from; keeping it out of
+//! the trait keeps the per-frame read path free of dynamic calls.
+//!
+//! # Example
+//! ```
+//! use std::task::{Context, Poll, Waker};
+//! use sse_core::Event;
+//! use sse_core::hub::{Epoch, Hub, Replay, Topic, TopicFilter};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let hub = Hub::builder().epoch(Epoch::new(7)).build();
+//! let mut cx = Context::from_waker(Waker::noop());
+//!
+//! // A client asks for `?topics=pets`.
+//! let mut sub = hub.subscribe(TopicFilter::parse_list("pets")?)?;
+//! let first = hub.publish(&Topic::new("pets/dogs")?, Event::new("woof"))?;
+//! hub.publish(&Topic::new("petstore")?, Event::new("not for pets"))?;
+//! assert_eq!(first.as_str(), "7-0");
+//!
+//! let Poll::Ready(Some(frame)) = sub.poll_frame(&mut cx) else { unreachable!() };
+//! assert_eq!(frame.as_bytes(), &b"id: 7-0\ndata: woof\n\n"[..]);
+//! assert!(sub.poll_frame(&mut cx).is_pending());
+//!
+//! // The client reconnects with `Last-Event-ID: 7-0` after missing an event.
+//! drop(sub);
+//! hub.publish(&Topic::new("pets/cats")?, Event::new("meow"))?;
+//! let mut sub = hub.subscribe_from(TopicFilter::parse_list("pets")?, Some(&first))?;
+//! assert_eq!(sub.replay(), Replay::Resumed { missed: 1 });
+//! let Poll::Ready(Some(frame)) = sub.poll_frame(&mut cx) else { unreachable!() };
+//! assert_eq!(frame.as_bytes(), &b"id: 7-2\ndata: meow\n\n"[..]);
+//! # Ok(())
+//! # }
+//! ```
+
+mod config;
+mod error;
+mod handle;
+mod registry;
+mod shared;
+mod stats;
+pub mod store;
+mod subscription;
+mod topic;
+mod window;
+
+pub use config::{Clock, HubBuilder, ManualClock, SystemClock};
+pub use error::{PublishError, SubscribeError};
+pub use handle::Hub;
+pub use stats::{HubStats, MAX_TRACKED_TOPICS};
+pub use store::{Epoch, MemoryStore, Position, ReplayStore, Stamp, StoreError};
+pub use subscription::{EndReason, Replay, Subscription, TryFrameError};
+pub use topic::{MAX_FILTER_TOPICS, MAX_TOPIC_LEN, Topic, TopicError, TopicFilter};

@@ -1,0 +1,386 @@
+//! The state every `Hub` handle and `Subscription` shares, its three locks, and the
+//! operations that take them.
+//!
+//! Locks, always taken in this order (never the other way round):
+//! 1. `order` (a mutex): publishers only. It serializes stamping, encoding and
+//!    appending, so ids enter the window in order. Subscribers never take it.
+//! 2. `window` (a read-write lock): the frames. Publishers and `subscribe` write;
+//!    subscribers read a batch of frames under a shared read lock.
+//! 3. `registry` (a mutex): subscribers by topic, parked wakers, evictions. Taken
+//!    briefly by publishers (inside `window`, so that an eviction is recorded before any
+//!    later one), by a subscriber that parks, and on subscribe/drop.
+//!
+//! Wakers are collected under the locks and woken after every lock is released.
+
+use alloc::collections::VecDeque;
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+use core::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use core::task::Waker;
+use std::collections::HashMap;
+use std::sync::{Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+use super::config::Config;
+use super::error::{PublishError, SubscribeError};
+use super::registry::{Registry, SlotKey};
+use super::stats::{Counters, HubStats, MAX_TRACKED_TOPICS};
+use super::store::{Position, Stamp};
+use super::subscription::{EndReason, Replay};
+use super::topic::{Topic, TopicFilter};
+use super::window::{Entry, Seek, Window};
+use crate::encode::Frame;
+use crate::event::{Event, EventId};
+
+/// The publishers' side: the next sequence number and each topic's newest id.
+#[derive(Debug, Default)]
+pub(crate) struct Order {
+    next_sequence: u64,
+    last_ids: HashMap<Topic, EventId>,
+}
+
+/// The frames and, once closed, where the stream ends.
+#[derive(Debug)]
+pub(crate) struct WindowState {
+    window: Window,
+    close: Option<CloseMark>,
+}
+
+/// Subscribers end at index `at`, after the final frame if there is one.
+#[derive(Debug)]
+struct CloseMark {
+    at: u64,
+    final_frame: Option<Frame>,
+}
+
+/// What a subscriber's read of the window found.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Fill {
+    /// The subscription goes on (frames may or may not have been added).
+    Open,
+    /// The subscription is over; frames added before (e.g. the final frame) still go
+    /// out.
+    Ended(EndReason),
+}
+
+/// Shared by every handle and subscription of one hub.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    order: Mutex<Order>,
+    window: RwLock<WindowState>,
+    registry: Mutex<Registry>,
+    /// The window's end index, published after each append (a parking subscriber
+    /// checks it after registering its waker, so no wake-up is lost).
+    end_index: AtomicU64,
+    closed: AtomicBool,
+    /// Live `Hub` handles; the last one to go closes the hub.
+    pub(crate) handles: AtomicUsize,
+    pub(crate) counters: Counters,
+    pub(crate) config: Config,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn read<T>(lock: &RwLock<T>) -> RwLockReadGuard<'_, T> {
+    lock.read().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn write<T>(lock: &RwLock<T>) -> RwLockWriteGuard<'_, T> {
+    lock.write().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn wake_all(wakers: Vec<Waker>) {
+    for waker in wakers {
+        waker.wake();
+    }
+}
+
+impl Shared {
+    pub(crate) fn new(config: Config) -> Shared {
+        Shared {
+            order: Mutex::new(Order::default()),
+            window: RwLock::new(WindowState {
+                window: Window::new(config.limits),
+                close: None,
+            }),
+            registry: Mutex::new(Registry::default()),
+            end_index: AtomicU64::new(0),
+            closed: AtomicBool::new(false),
+            handles: AtomicUsize::new(1),
+            counters: Counters::default(),
+            config,
+        }
+    }
+
+    pub(crate) fn is_closed(&self) -> bool {
+        self.closed.load(Ordering::Acquire)
+    }
+
+    /// Stamps `event` with the store's next id and appends it.
+    pub(crate) fn publish(&self, topic: &Topic, event: Event) -> Result<EventId, PublishError> {
+        let mut order = lock(&self.order);
+        if self.is_closed() {
+            return Err(PublishError::Closed);
+        }
+        let stamp = self.config.store.stamp(order.next_sequence)?;
+        let id = stamp.id().clone();
+        let wakers = self.append(&mut order, stamp, topic, event)?;
+        order.next_sequence += 1;
+        drop(order);
+        wake_all(wakers);
+        Ok(id)
+    }
+
+    /// Appends an event stamped elsewhere.
+    pub(crate) fn ingest(
+        &self,
+        stamp: Stamp,
+        topic: &Topic,
+        event: Event,
+    ) -> Result<(), PublishError> {
+        let mut order = lock(&self.order);
+        if self.is_closed() {
+            return Err(PublishError::Closed);
+        }
+        let wakers = self.append(&mut order, stamp, topic, event)?;
+        drop(order);
+        wake_all(wakers);
+        Ok(())
+    }
+
+    /// Encodes `event` with the stamp's id (outside the window lock), appends it,
+    /// trims the window and collects the wakers to wake.
+    fn append(
+        &self,
+        order: &mut Order,
+        stamp: Stamp,
+        topic: &Topic,
+        mut event: Event,
+    ) -> Result<Vec<Waker>, PublishError> {
+        let position = stamp.position();
+        let id = stamp.into_id();
+        event.set_id(Some(id.clone()));
+        let frame = Frame::encode(&event);
+        drop(event);
+        let bytes = frame.len();
+        let mut wakers = Vec::new();
+        {
+            let mut state = write(&self.window);
+            if let Some(newest) = state.window.last_position().filter(|&n| position <= n) {
+                return Err(PublishError::OutOfOrder { position, newest });
+            }
+            let now = self.config.clock.now();
+            state.window.push(Entry {
+                position,
+                topic: topic.clone(),
+                frame,
+                at: now,
+            });
+            let mut registry = lock(&self.registry);
+            trim(&mut state.window, &mut registry, now);
+            registry.take_wakers(topic, &mut wakers);
+            drop(registry);
+            self.end_index
+                .store(state.window.end_index(), Ordering::Release);
+        }
+        remember_last_id(order, topic, id);
+        self.counters.published(bytes);
+        Ok(wakers)
+    }
+
+    /// Registers a subscriber and places its cursor (see [`Replay`]).
+    pub(crate) fn subscribe(
+        &self,
+        filter: &TopicFilter,
+        last_event_id: Option<&EventId>,
+    ) -> Result<(SlotKey, u64, Replay), SubscribeError> {
+        let after = last_event_id.map(|id| self.config.store.parse_id(id.as_str()));
+        let max = self.config.max_subscribers;
+        if !self.counters.add_subscriber(max) {
+            return Err(SubscribeError::Full {
+                max: max.unwrap_or(usize::MAX),
+            });
+        }
+        let placed = self.place(filter, after);
+        if placed.is_err() {
+            self.counters.remove_subscriber();
+        }
+        let (key, cursor, replay) = placed?;
+        let counter = match replay {
+            Replay::Fresh => None,
+            Replay::Resumed { .. } => Some(&self.counters.replays_resumed),
+            Replay::Expired => Some(&self.counters.replays_expired),
+            Replay::Unknown => Some(&self.counters.replays_unknown),
+        };
+        if let Some(counter) = counter {
+            Counters::bump(counter);
+        }
+        Ok((key, cursor, replay))
+    }
+
+    /// Under the window and registry locks: trims by age, finds the cursor, registers.
+    fn place(
+        &self,
+        filter: &TopicFilter,
+        after: Option<Option<Position>>,
+    ) -> Result<(SlotKey, u64, Replay), SubscribeError> {
+        let mut state = write(&self.window);
+        if state.close.is_some() {
+            return Err(SubscribeError::Closed);
+        }
+        let mut registry = lock(&self.registry);
+        trim(&mut state.window, &mut registry, self.config.clock.now());
+        let window = &state.window;
+        let live = window.end_index();
+        let (cursor, replay) = match after {
+            None => (live, Replay::Fresh),
+            Some(None) => (live, Replay::Unknown),
+            Some(Some(position)) => match window.seek(position) {
+                Seek::From(cursor) => {
+                    let missed = window.count_matching(cursor, filter);
+                    (cursor, Replay::Resumed { missed })
+                }
+                Seek::Expired => (live, Replay::Expired),
+                Seek::Unknown => (live, Replay::Unknown),
+            },
+        };
+        let key = registry.insert(filter).ok_or(SubscribeError::Full {
+            max: u32::MAX as usize - 1,
+        })?;
+        Ok((key, cursor, replay))
+    }
+
+    /// Copies up to `capacity` frames that `filter` matches, from `cursor` on, into
+    /// `out`, advancing `cursor` past every entry looked at.
+    pub(crate) fn fill(
+        &self,
+        filter: &TopicFilter,
+        cursor: &mut u64,
+        out: &mut VecDeque<Frame>,
+        capacity: usize,
+    ) -> Fill {
+        let state = read(&self.window);
+        let window = &state.window;
+        if *cursor < window.first_index() {
+            let first = window.first_index();
+            if lock(&self.registry).lost_since(filter, *cursor) {
+                Counters::bump(&self.counters.dropped_lagged);
+                return Fill::Ended(EndReason::Lagged {
+                    missed: first - *cursor,
+                });
+            }
+            // Everything evicted past the cursor was on other topics.
+            *cursor = first;
+        }
+        let (front, back) = window.entries_from(*cursor).unwrap_or_default();
+        for entry in front.iter().chain(back) {
+            if out.len() >= capacity {
+                return Fill::Open;
+            }
+            *cursor += 1;
+            if filter.matches_path(entry.topic.as_str()) {
+                if out.capacity() == 0 {
+                    // First frame ever: size the buffer once (an idle subscriber has
+                    // none).
+                    out.reserve_exact(capacity);
+                }
+                out.push_back(entry.frame.clone());
+            }
+        }
+        match &state.close {
+            Some(close) if *cursor >= close.at && out.len() < capacity => {
+                out.extend(close.final_frame.clone());
+                Fill::Ended(EndReason::Closed)
+            }
+            _ => Fill::Open,
+        }
+    }
+
+    /// Registers `waker` for the subscriber; returns whether something may have
+    /// arrived (or the hub closed) since its cursor was at `cursor`, in which case the
+    /// caller reads again instead of waiting.
+    pub(crate) fn park(&self, key: SlotKey, waker: &Waker, cursor: u64) -> bool {
+        lock(&self.registry).park(key, waker);
+        self.end_index.load(Ordering::Acquire) > cursor || self.is_closed()
+    }
+
+    /// Forgets a subscriber.
+    pub(crate) fn release(&self, key: SlotKey) {
+        lock(&self.registry).remove(key);
+        self.counters.remove_subscriber();
+    }
+
+    /// Ends every subscription after the events published so far (and `final_frame`).
+    /// Returns `false` if the hub was already closed.
+    pub(crate) fn close(&self, final_frame: Option<Frame>) -> bool {
+        let order = lock(&self.order);
+        let mut wakers = Vec::new();
+        {
+            let mut state = write(&self.window);
+            if state.close.is_some() {
+                return false;
+            }
+            let at = state.window.end_index();
+            state.close = Some(CloseMark { at, final_frame });
+            self.closed.store(true, Ordering::Release);
+            lock(&self.registry).take_all_wakers(&mut wakers);
+        }
+        drop(order);
+        wake_all(wakers);
+        true
+    }
+
+    /// A snapshot for [`HubStats`].
+    pub(crate) fn stats(&self) -> HubStats {
+        let mut last_event_ids: Vec<(Topic, EventId)> = lock(&self.order)
+            .last_ids
+            .iter()
+            .map(|(t, id)| (t.clone(), id.clone()))
+            .collect();
+        last_event_ids.sort();
+        let (window_len, window_bytes) = {
+            let state = read(&self.window);
+            (state.window.len(), state.window.bytes())
+        };
+        let (subscribers_all, subscribers_by_topic) = lock(&self.registry).counts();
+        let c = &self.counters;
+        HubStats {
+            subscribers: c.subscribers.load(Ordering::Acquire),
+            subscribers_all,
+            subscribers_by_topic,
+            events_published: Counters::read(&c.events_published),
+            bytes_encoded: Counters::read(&c.bytes_encoded),
+            replays_resumed: Counters::read(&c.replays_resumed),
+            replays_expired: Counters::read(&c.replays_expired),
+            replays_unknown: Counters::read(&c.replays_unknown),
+            dropped_lagged: Counters::read(&c.dropped_lagged),
+            last_event_ids,
+            window_len,
+            window_bytes,
+            closed: self.is_closed(),
+        }
+    }
+}
+
+/// Evicts what is over the window's limits at `now`, recording each eviction.
+fn trim(window: &mut Window, registry: &mut Registry, now: std::time::Instant) {
+    while let Some((index, entry)) = window.evict_one(now) {
+        registry.mark_evicted(&entry.topic, index);
+    }
+}
+
+fn remember_last_id(order: &mut Order, topic: &Topic, id: EventId) {
+    if let Some(last) = order.last_ids.get_mut(topic.as_str()) {
+        *last = id;
+    } else if order.last_ids.len() < MAX_TRACKED_TOPICS {
+        order.last_ids.insert(topic.clone(), id);
+    }
+}
+
+/// Lets the last `Hub` handle close the hub.
+pub(crate) fn drop_handle(shared: &Arc<Shared>) {
+    if shared.handles.fetch_sub(1, Ordering::AcqRel) == 1 {
+        shared.close(None);
+    }
+}

@@ -1,0 +1,105 @@
+//! Numbers for a status page: counters kept as atomics while the hub runs, and the
+//! [`HubStats`] snapshot.
+
+use alloc::vec::Vec;
+use core::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+
+use super::topic::Topic;
+use crate::event::EventId;
+
+/// A snapshot of a hub's state, from [`Hub::stats`](super::Hub::stats). Plain data:
+/// taking one locks each part of the hub briefly, one at a time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct HubStats {
+    /// Live subscriptions.
+    pub subscribers: usize,
+    /// Of those, how many take every topic.
+    pub subscribers_all: usize,
+    /// For each topic some filter names: how many subscriptions name it (a filter of
+    /// several topics counts once under each). Sorted by topic.
+    pub subscribers_by_topic: Vec<(Topic, usize)>,
+    /// Events published (and ingested) since the hub was built.
+    pub events_published: u64,
+    /// Bytes of frames encoded for them (each event once, however many subscribers).
+    pub bytes_encoded: u64,
+    /// Subscriptions that resumed from a `Last-Event-ID` inside the window.
+    pub replays_resumed: u64,
+    /// Subscriptions whose `Last-Event-ID` was older than the window.
+    pub replays_expired: u64,
+    /// Subscriptions whose `Last-Event-ID` was not one of this hub's ids.
+    pub replays_unknown: u64,
+    /// Subscriptions ended because they fell behind the window.
+    pub dropped_lagged: u64,
+    /// The id of the newest event on each topic published to, sorted by topic (at most
+    /// [`MAX_TRACKED_TOPICS`] topics; later new topics are not tracked).
+    pub last_event_ids: Vec<(Topic, EventId)>,
+    /// Events in the replay window.
+    pub window_len: usize,
+    /// Bytes of frames in the replay window.
+    pub window_bytes: usize,
+    /// Whether the hub is closed.
+    pub closed: bool,
+}
+
+/// Most topics whose last event id [`HubStats::last_event_ids`] tracks.
+pub const MAX_TRACKED_TOPICS: usize = 4096;
+
+/// The running counters.
+#[derive(Debug, Default)]
+pub(crate) struct Counters {
+    pub(crate) subscribers: AtomicUsize,
+    pub(crate) events_published: AtomicU64,
+    pub(crate) bytes_encoded: AtomicU64,
+    pub(crate) replays_resumed: AtomicU64,
+    pub(crate) replays_expired: AtomicU64,
+    pub(crate) replays_unknown: AtomicU64,
+    pub(crate) dropped_lagged: AtomicU64,
+}
+
+impl Counters {
+    /// Counts one more subscriber unless there are `max` already (then `false`).
+    pub(crate) fn add_subscriber(&self, max: Option<usize>) -> bool {
+        let limit = max.unwrap_or(usize::MAX);
+        self.subscribers
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+                (n < limit).then_some(n + 1)
+            })
+            .is_ok()
+    }
+
+    pub(crate) fn remove_subscriber(&self) {
+        self.subscribers.fetch_sub(1, Ordering::AcqRel);
+    }
+
+    pub(crate) fn published(&self, bytes: usize) {
+        self.events_published.fetch_add(1, Ordering::Relaxed);
+        self.bytes_encoded
+            .fetch_add(bytes as u64, Ordering::Relaxed);
+    }
+
+    pub(crate) fn bump(counter: &AtomicU64) {
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn read(counter: &AtomicU64) -> u64 {
+        counter.load(Ordering::Relaxed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subscriber_limit_is_enforced_atomically() {
+        let c = Counters::default();
+        assert!(c.add_subscriber(Some(2)));
+        assert!(c.add_subscriber(Some(2)));
+        assert!(!c.add_subscriber(Some(2)));
+        c.remove_subscriber();
+        assert!(c.add_subscriber(Some(2)));
+        assert!(c.add_subscriber(None));
+        assert_eq!(c.subscribers.load(Ordering::SeqCst), 3);
+    }
+}

@@ -1,0 +1,252 @@
+//! A subscriber: a cursor into the hub's window, a topic filter, a place in the
+//! registry, and a small buffer of frames taken per lock.
+
+use alloc::collections::VecDeque;
+use alloc::sync::Arc;
+use core::convert::Infallible;
+use core::fmt;
+use core::task::{Context, Poll};
+
+use super::registry::SlotKey;
+use super::shared::{Fill, Shared};
+use super::topic::TopicFilter;
+use crate::encode::Frame;
+use crate::stream::{Chunk, FrameSource};
+
+/// Frames the first read of a subscription may take (its buffer grows from there).
+const FIRST_BATCH: usize = 4;
+
+/// How a subscription started, from the `Last-Event-ID` it was given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Replay {
+    /// No id was given: the stream starts with the next event.
+    Fresh,
+    /// Every event after the id on the subscription's topics is still in the window:
+    /// `missed` of them come first, then the live stream, without gap or duplicate.
+    Resumed {
+        /// Events on the subscription's topics published after the id.
+        missed: usize,
+    },
+    /// The id is not one of this hub's (another epoch, i.e. before a restart; another
+    /// store; garbage; or an id not issued yet). The stream starts live: send the client
+    /// whatever "start over" means for your application.
+    Unknown,
+    /// The id is this hub's, but events after it have left the window. The stream
+    /// starts live: the client missed events and should resynchronize.
+    Expired,
+}
+
+/// Why a subscription ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EndReason {
+    /// The hub was closed (or its last handle dropped); every event published before
+    /// that, and the final event of `close_with`, were delivered.
+    Closed,
+    /// The subscriber fell so far behind that events on its topics left the window
+    /// before it read them. The response should end; the client reconnects with its
+    /// `Last-Event-ID` and is told `Replay::Expired`.
+    Lagged {
+        /// Events (on any topic) that left the window before this subscriber reached
+        /// them; at least one was on its topics.
+        missed: u64,
+    },
+}
+
+impl fmt::Display for EndReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EndReason::Closed => f.write_str("the hub closed"),
+            EndReason::Lagged { missed } => {
+                write!(f, "the subscriber fell behind by {missed} events")
+            }
+        }
+    }
+}
+
+/// Why [`Subscription::try_next_frame`] returned no frame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TryFrameError {
+    /// Nothing is ready yet.
+    Empty,
+    /// The subscription is over.
+    Ended(EndReason),
+}
+
+impl fmt::Display for TryFrameError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TryFrameError::Empty => f.write_str("no frame is ready"),
+            TryFrameError::Ended(reason) => write!(f, "the subscription ended: {reason}"),
+        }
+    }
+}
+
+impl std::error::Error for TryFrameError {}
+
+/// One subscriber's view of a hub: the frames of the events on its topics, in order.
+///
+/// It yields event frames only; wrap it in a [`FrameStream`](crate::stream::FrameStream)
+/// with [`Hub::stream_options`](super::Hub::stream_options) for the preamble and
+/// keep-alives. Memory does not grow with how far behind it is: it holds a cursor into
+/// the hub's window and at most one batch of frame handles. Dropping it unregisters it.
+///
+/// ```
+/// use std::task::{Context, Poll, Waker};
+/// use sse_core::{Event, hub::{Hub, Topic, TopicFilter}};
+///
+/// let hub = Hub::new();
+/// let mut sub = hub.subscribe(TopicFilter::all()).unwrap();
+/// let mut cx = Context::from_waker(Waker::noop());
+/// assert!(sub.poll_frame(&mut cx).is_pending());
+///
+/// hub.publish(&Topic::new("t").unwrap(), Event::new("hi")).unwrap();
+/// let Poll::Ready(Some(frame)) = sub.poll_frame(&mut cx) else { panic!() };
+/// assert!(frame.as_bytes().ends_with(b"data: hi\n\n"));
+/// ```
+pub struct Subscription {
+    shared: Arc<Shared>,
+    filter: TopicFilter,
+    /// `None` once ended (the registry slot is released at once).
+    key: Option<SlotKey>,
+    cursor: u64,
+    ready: VecDeque<Frame>,
+    end: Option<EndReason>,
+    replay: Replay,
+}
+
+impl Subscription {
+    pub(crate) fn new(
+        shared: Arc<Shared>,
+        filter: TopicFilter,
+        key: SlotKey,
+        cursor: u64,
+        replay: Replay,
+    ) -> Subscription {
+        Subscription {
+            shared,
+            filter,
+            key: Some(key),
+            cursor,
+            ready: VecDeque::new(),
+            end: None,
+            replay,
+        }
+    }
+
+    /// How the subscription started (whether its `Last-Event-ID` could be honoured).
+    pub fn replay(&self) -> Replay {
+        self.replay
+    }
+
+    /// The topics it receives.
+    pub fn filter(&self) -> &TopicFilter {
+        &self.filter
+    }
+
+    /// Why it ended, once it has (after the last frame was taken).
+    pub fn end_reason(&self) -> Option<EndReason> {
+        self.end.filter(|_| self.ready.is_empty())
+    }
+
+    /// The next frame: `Ready(Some)` with a frame, `Ready(None)` when the subscription
+    /// is over (see [`end_reason`](Self::end_reason)), `Pending` after registering
+    /// `cx`'s waker, which is woken once when an event for its topics arrives or the
+    /// hub closes.
+    pub fn poll_frame(&mut self, cx: &mut Context<'_>) -> Poll<Option<Frame>> {
+        loop {
+            match self.next_ready() {
+                Ok(frame) => return Poll::Ready(Some(frame)),
+                Err(TryFrameError::Ended(_)) => return Poll::Ready(None),
+                Err(TryFrameError::Empty) => {}
+            }
+            let Some(key) = self.key else {
+                return Poll::Ready(None);
+            };
+            if !self.shared.park(key, cx.waker(), self.cursor) {
+                return Poll::Pending;
+            }
+        }
+    }
+
+    /// The next frame if one is ready, without registering a waker.
+    pub fn try_next_frame(&mut self) -> Result<Frame, TryFrameError> {
+        self.next_ready()
+    }
+
+    /// A buffered frame, else one batch read from the window.
+    fn next_ready(&mut self) -> Result<Frame, TryFrameError> {
+        if let Some(frame) = self.ready.pop_front() {
+            return Ok(frame);
+        }
+        if let Some(reason) = self.end {
+            return Err(TryFrameError::Ended(reason));
+        }
+        let limit = self.batch_limit();
+        let fill = self
+            .shared
+            .fill(&self.filter, &mut self.cursor, &mut self.ready, limit);
+        match fill {
+            Fill::Ended(reason) => self.finish(reason),
+            Fill::Open if self.ready.len() >= limit => self.grow_batch(limit),
+            Fill::Open => {}
+        }
+        match (self.ready.pop_front(), self.end) {
+            (Some(frame), _) => Ok(frame),
+            (None, Some(reason)) => Err(TryFrameError::Ended(reason)),
+            (None, None) => Err(TryFrameError::Empty),
+        }
+    }
+
+    /// How many frames the next read may take: what the buffer holds without
+    /// reallocating (at least [`FIRST_BATCH`], at most the hub's batch size).
+    fn batch_limit(&self) -> usize {
+        let batch = self.shared.config.batch;
+        self.ready.capacity().clamp(FIRST_BATCH.min(batch), batch)
+    }
+
+    /// A read filled the buffer: let the next one take twice as many, up to the hub's
+    /// batch size. A subscriber that gets one event per wake-up keeps a small buffer;
+    /// a busy one reaches full batches after a few reads and never reallocates again.
+    fn grow_batch(&mut self, limit: usize) {
+        let target = (limit * 2).min(self.shared.config.batch);
+        self.ready
+            .reserve_exact(target.saturating_sub(self.ready.len()));
+    }
+
+    fn finish(&mut self, reason: EndReason) {
+        self.end = Some(reason);
+        if let Some(key) = self.key.take() {
+            self.shared.release(key);
+        }
+    }
+}
+
+impl Drop for Subscription {
+    fn drop(&mut self) {
+        if let Some(key) = self.key.take() {
+            self.shared.release(key);
+        }
+    }
+}
+
+impl fmt::Debug for Subscription {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Subscription")
+            .field("filter", &self.filter)
+            .field("cursor", &self.cursor)
+            .field("buffered", &self.ready.len())
+            .field("replay", &self.replay)
+            .field("end", &self.end)
+            .finish()
+    }
+}
+
+impl FrameSource for Subscription {
+    type Error = Infallible;
+
+    /// Whole frames only, so a keep-alive may go between any two.
+    fn poll_chunk(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Chunk, Infallible>>> {
+        self.poll_frame(cx)
+            .map(|frame| frame.map(|f| Ok(Chunk::frame(f))))
+    }
+}

@@ -1,0 +1,15 @@
+//! The client state machine, driven through every transition with fake instants (one
+//! real base `Instant` plus offsets): no sockets, no sleeping.
+
+#[path = "client_machine/backoff.rs"]
+mod backoff;
+#[path = "client_machine/lifecycle.rs"]
+mod lifecycle;
+#[path = "client_machine/properties.rs"]
+mod properties;
+#[path = "client_machine/responses.rs"]
+mod responses;
+#[path = "client_machine/stream.rs"]
+mod stream;
+#[path = "client_machine/support.rs"]
+mod support;

@@ -1,0 +1,201 @@
+//! Property: whatever the interleaving of publishing, subscribing (fresh, from a
+//! published id, from a bad id), polling and dropping, every subscriber receives
+//! exactly the events of its topics after its starting point, in order, with no gap
+//! and no duplicate; it reports the replay outcome a simple model predicts; and it ends
+//! with `Lagged` only when the next event it needs has left the window.
+
+use std::task::{Context, Poll, Waker};
+
+use proptest::prelude::*;
+use sse_core::hub::{EndReason, Epoch, Hub, Replay, Subscription, Topic, TopicFilter};
+use sse_core::{Event, EventId};
+
+const TOPICS: [&str; 4] = ["a", "a/b", "c", "ab"];
+const FILTERS: [&str; 4] = ["*", "a", "a/b,c", "ab"];
+
+#[derive(Debug, Clone)]
+enum From {
+    Fresh,
+    /// The id of published event `k % published` (fresh if none yet).
+    Published(usize),
+    Garbage,
+    Future,
+}
+
+#[derive(Debug, Clone)]
+enum Op {
+    Publish(usize),
+    Subscribe(usize, From),
+    Poll(usize, usize),
+    Drop(usize),
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    let from = prop_oneof![
+        Just(From::Fresh),
+        any::<usize>().prop_map(From::Published),
+        Just(From::Garbage),
+        Just(From::Future),
+    ];
+    prop_oneof![
+        4 => (0..TOPICS.len()).prop_map(Op::Publish),
+        2 => (0..FILTERS.len(), from).prop_map(|(f, from)| Op::Subscribe(f, from)),
+        4 => (any::<usize>(), 1..6usize).prop_map(|(s, n)| Op::Poll(s, n)),
+        1 => any::<usize>().prop_map(Op::Drop),
+    ]
+}
+
+/// A live subscription and what the model expects of it.
+struct Subscriber {
+    sub: Subscription,
+    filter: TopicFilter,
+    /// Index of the first published event it may still receive.
+    next: usize,
+}
+
+struct Model {
+    hub: Hub,
+    window: usize,
+    /// Topic of every published event; the index is its sequence number.
+    published: Vec<Topic>,
+    subs: Vec<Subscriber>,
+}
+
+impl Model {
+    fn first_retained(&self) -> usize {
+        self.published.len().saturating_sub(self.window)
+    }
+
+    fn next_matching(&self, filter: &TopicFilter, from: usize) -> Option<usize> {
+        (from..self.published.len()).find(|&i| filter.matches(&self.published[i]))
+    }
+
+    fn publish(&mut self, t: usize) {
+        let topic = Topic::new(TOPICS[t]).unwrap();
+        let id = self
+            .hub
+            .publish(&topic, Event::from(format!("{t}")))
+            .unwrap();
+        assert_eq!(id.as_str(), format!("1-{}", self.published.len()));
+        self.published.push(topic);
+    }
+
+    fn subscribe(&mut self, f: usize, from: &From) {
+        let filter = TopicFilter::parse_list(FILTERS[f]).unwrap();
+        let total = self.published.len();
+        let (id, expected_replay, next) = match *from {
+            From::Fresh => (None, Replay::Fresh, total),
+            From::Published(_) if total == 0 => (None, Replay::Fresh, total),
+            From::Published(k) => {
+                let k = k % total;
+                // The newest evicted event is `first_retained - 1`; resuming from
+                // before it would skip it.
+                let expired = k + 1 < self.first_retained();
+                let replay = if expired {
+                    Replay::Expired
+                } else {
+                    let missed = (k + 1..total)
+                        .filter(|&i| filter.matches(&self.published[i]))
+                        .count();
+                    Replay::Resumed { missed }
+                };
+                let next = if expired { total } else { k + 1 };
+                (Some(format!("1-{k}")), replay, next)
+            }
+            From::Garbage => (Some("x-1".to_owned()), Replay::Unknown, total),
+            From::Future => (Some(format!("1-{}", total + 3)), Replay::Unknown, total),
+        };
+        let id = id.map(|id| EventId::new(id).unwrap());
+        let sub = self
+            .hub
+            .subscribe_from(filter.clone(), id.as_ref())
+            .unwrap();
+        assert_eq!(
+            sub.replay(),
+            expected_replay,
+            "{from:?} with {total} published"
+        );
+        self.subs.push(Subscriber { sub, filter, next });
+    }
+
+    fn poll(&mut self, s: usize, times: usize) {
+        if self.subs.is_empty() {
+            return;
+        }
+        let s = s % self.subs.len();
+        let mut cx = Context::from_waker(Waker::noop());
+        for _ in 0..times {
+            let polled = self.subs[s].sub.poll_frame(&mut cx);
+            let filter = self.subs[s].filter.clone();
+            let expected = self.next_matching(&filter, self.subs[s].next);
+            match polled {
+                Poll::Ready(Some(frame)) => {
+                    let text = std::str::from_utf8(frame.as_bytes()).unwrap();
+                    let seq: usize = text
+                        .strip_prefix("id: 1-")
+                        .and_then(|rest| rest.split('\n').next())
+                        .unwrap()
+                        .parse()
+                        .unwrap();
+                    assert_eq!(Some(seq), expected, "filter {filter}");
+                    self.subs[s].next = seq + 1;
+                }
+                Poll::Ready(None) => {
+                    let lost = expected.expect("ended with nothing to lose");
+                    assert!(lost < self.first_retained(), "ended but {lost} is retained");
+                    assert!(matches!(
+                        self.subs[s].sub.end_reason(),
+                        Some(EndReason::Lagged { .. })
+                    ));
+                    self.subs.remove(s);
+                    return;
+                }
+                Poll::Pending => {
+                    assert_eq!(expected, None, "pending with an event to deliver");
+                    return;
+                }
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn delivery_matches_the_model(
+        window in prop_oneof![1..10usize, Just(10_000usize)],
+        batch in 1..6usize,
+        ops in prop::collection::vec(op(), 1..120),
+    ) {
+        let hub = Hub::builder()
+            .epoch(Epoch::new(1))
+            .window_count(window)
+            .batch(batch)
+            .build();
+        let mut model = Model { hub, window, published: Vec::new(), subs: Vec::new() };
+        for op in &ops {
+            match op {
+                Op::Publish(t) => model.publish(*t),
+                Op::Subscribe(f, from) => model.subscribe(*f, from),
+                Op::Poll(s, n) => model.poll(*s, *n),
+                Op::Drop(s) => {
+                    if !model.subs.is_empty() {
+                        let s = s % model.subs.len();
+                        model.subs.remove(s);
+                    }
+                }
+            }
+        }
+        // Finally every subscriber drains to the end of what was published.
+        while !model.subs.is_empty() {
+            let last = model.subs.len() - 1;
+            let before = model.subs.len();
+            model.poll(last, model.published.len() + 2);
+            if model.subs.len() == before {
+                model.subs.pop();
+            }
+        }
+        prop_assert_eq!(model.hub.stats().subscribers, 0);
+    }
+}
