@@ -8,6 +8,7 @@
 
 use std::process::ExitCode;
 
+mod bench;
 mod steps;
 
 fn main() -> ExitCode {
@@ -18,6 +19,7 @@ fn main() -> ExitCode {
     };
     let result = match command {
         "test" => steps::test(rest),
+        "bench" => bench::bench(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())
@@ -38,4 +40,6 @@ const USAGE: &str = "usage: cargo xtask <command>
 commands:
   test     fmt check, clippy -D warnings, no_std build, all tests and doc tests,
            docs with warnings denied, compatibility matrix (what CI runs)
+  bench    criterion benchmarks and the fan-out benchmark against the peers;
+           `--quick` for a short run; report in target/bench-report/
   help     this text";

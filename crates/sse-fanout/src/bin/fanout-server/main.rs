@@ -36,17 +36,42 @@ enum Implementation {
     PeerActixWebLab,
 }
 
+impl Implementation {
+    /// Whose it is: `ours`, `peer` or `baseline`.
+    fn kind(self) -> &'static str {
+        match self {
+            Implementation::Baseline => "baseline",
+            Implementation::PeerAxum
+            | Implementation::PeerWarp
+            | Implementation::PeerActixWebLab => "peer",
+        }
+    }
+
+    /// How the report names it.
+    fn label(self) -> &'static str {
+        match self {
+            Implementation::Baseline => "baseline: bare tokio TCP, pre-encoded frames",
+            Implementation::PeerAxum => "axum::response::sse + broadcast",
+            Implementation::PeerWarp => "warp::sse + broadcast",
+            Implementation::PeerActixWebLab => "actix-web-lab sse + broadcast",
+        }
+    }
+}
+
 #[derive(Debug, Parser)]
 #[command(about = "One SSE implementation under test, for the fan-out benchmark.")]
 struct Args {
-    /// What serves the event stream.
-    #[arg(long = "impl", value_enum)]
-    implementation: Implementation,
-    /// Events to publish after `POST /start`.
+    /// Print the implementations (`name<TAB>kind<TAB>label` per line) and exit.
     #[arg(long)]
+    list: bool,
+    /// What serves the event stream.
+    #[arg(long = "impl", value_enum, required_unless_present = "list")]
+    implementation: Option<Implementation>,
+    /// Events to publish after `POST /start`.
+    #[arg(long, default_value_t = 1)]
     events: u64,
     /// Bytes of data per event (the publish timestamp, then padding).
-    #[arg(long)]
+    #[arg(long, default_value_t = 200)]
     size: usize,
     /// Events per second; 0 publishes back to back.
     #[arg(long, default_value_t = 0)]
@@ -64,8 +89,12 @@ struct Args {
 
 fn main() -> ExitCode {
     let args = Args::parse();
+    let Some(implementation) = args.implementation.filter(|_| !args.list) else {
+        list();
+        return ExitCode::SUCCESS;
+    };
     exit_after(Duration::from_secs(args.lifetime_s));
-    match run(&args) {
+    match run(implementation, &args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("fanout-server: {error}");
@@ -74,7 +103,16 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(args: &Args) -> io::Result<()> {
+fn list() {
+    for implementation in Implementation::value_variants() {
+        if let Some(name) = implementation.to_possible_value() {
+            let (kind, label) = (implementation.kind(), implementation.label());
+            println!("{}\t{kind}\t{label}", name.get_name());
+        }
+    }
+}
+
+fn run(implementation: Implementation, args: &Args) -> io::Result<()> {
     let listener = listen(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))?;
     let plan = Plan {
         events: args.events,
@@ -83,7 +121,7 @@ fn run(args: &Args) -> io::Result<()> {
         duration: Duration::from_millis(args.duration_ms),
     };
     let bench = Bench::new(listener.local_addr()?.port(), plan, args.workers);
-    match args.implementation {
+    match implementation {
         Implementation::Baseline => baseline::serve(listener, bench),
         Implementation::PeerAxum => peer_axum::serve(listener, bench),
         Implementation::PeerWarp => peer_warp::serve(listener, bench),
