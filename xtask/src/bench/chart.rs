@@ -100,13 +100,16 @@ fn draw_panel(
     let n = panel.bars.len();
     let max = panel.bars.iter().map(|b| b.value).fold(0.0, f64::max);
     let x_end = if max > 0.0 { max * 1.3 } else { 1.0 };
-    let labels: Vec<&str> = panel.bars.iter().map(|b| b.label.as_str()).collect();
+    // The first bar goes on top: segment `n - 1 - i` holds bar `i`.
+    let slot = |i: usize| n.saturating_sub(1 + i);
+    let labels: Vec<&str> = panel.bars.iter().rev().map(|b| b.label.as_str()).collect();
     let mut chart = ChartBuilder::on(area)
         .caption(&panel.title, ("sans-serif", 17))
         .margin(12)
         .x_label_area_size(28)
         .y_label_area_size(300)
-        .build_cartesian_2d(0.0..x_end, (0..n).into_segmented())?;
+        // A discrete range holds both ends: `0..n - 1` is n segments.
+        .build_cartesian_2d(0.0..x_end, (0..n.saturating_sub(1)).into_segmented())?;
     chart
         .configure_mesh()
         .disable_y_mesh()
@@ -121,8 +124,8 @@ fn draw_panel(
     chart.draw_series(panel.bars.iter().enumerate().map(|(i, bar)| {
         let mut rectangle = Rectangle::new(
             [
-                (0.0, SegmentValue::Exact(i)),
-                (bar.value, SegmentValue::Exact(i + 1)),
+                (0.0, SegmentValue::Exact(slot(i))),
+                (bar.value, SegmentValue::Exact(slot(i) + 1)),
             ],
             color(bar.kind).filled(),
         );
@@ -132,7 +135,7 @@ fn draw_panel(
     chart.draw_series(panel.bars.iter().enumerate().map(|(i, bar)| {
         Text::new(
             format!(" {}", m::significant(bar.value)),
-            (bar.value, SegmentValue::CenterOf(i)),
+            (bar.value, SegmentValue::CenterOf(slot(i))),
             ("sans-serif", 13),
         )
     }))?;

@@ -22,10 +22,11 @@ const QUICK_ARGS: &[&str] = &[
 /// Criterion arguments of a full run: its defaults.
 const FULL_ARGS: &[&str] = &["--noplot"];
 
-/// Runs the benchmarks.
+/// Runs the benchmarks: `--bench '*'` selects the bench targets only, so the library's
+/// libtest harness never sees criterion's flags.
 pub fn run(root: &Path, quick: bool) -> Result<(), String> {
     let status = Command::new(cargo())
-        .args(["bench", "-p", "sse-benches", "--"])
+        .args(["bench", "-p", "sse-benches", "--bench", "*", "--"])
         .args(if quick { QUICK_ARGS } else { FULL_ARGS })
         .current_dir(root)
         .status()
