@@ -153,6 +153,22 @@ fn header(out: &mut String, report: &Report<'_>) {
          the time limit (then the notes say so). Keep-alive is on (15 s) everywhere but \
          the baseline.\n"
     );
+    let busiest = report
+        .runs
+        .iter()
+        .filter_map(|r| r.outcome.as_ref().ok())
+        .map(|o| o.load_cpu_share)
+        .fold(None, |max: Option<f64>, share| {
+            Some(max.map_or(share, |m| m.max(share)))
+        });
+    if let Some(busiest) = busiest {
+        let _ = writeln!(
+            out,
+            "The load generator (one thread) used at most {} of one core in any run: it \
+             always had CPU to spare, so it never set the pace.\n",
+            m::percent(busiest)
+        );
+    }
 }
 
 /// The goals, for each of our adapters: events per CPU-second and throughput at
@@ -401,5 +417,6 @@ mod tests {
         assert!(text.contains("![fan-out chart](fanout.svg)"));
         assert!(text.contains("Not run: skipped"));
         assert!(text.contains("`cargo xtask bench --quick`"));
+        assert!(text.contains("used at most 25 % of one core"));
     }
 }
