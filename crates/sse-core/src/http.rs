@@ -19,6 +19,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::event::EventId;
+use crate::hub::{TopicError, TopicFilter};
 
 /// The media type of an event stream.
 pub const CONTENT_TYPE: &str = "text/event-stream";
@@ -72,6 +73,31 @@ pub fn last_event_id(header: Option<&[u8]>, query: Option<&str>) -> Option<Event
         return None;
     }
     EventId::new(value).ok()
+}
+
+/// The query parameter that lists the topics a subscriber wants.
+pub const TOPICS_QUERY: &str = "topics";
+
+/// The topic filter a request asks for: every `topics` query parameter (comma-separated
+/// lists, percent-decoded, several parameters joined) parsed with
+/// [`TopicFilter::parse_list`]; every topic when there is no such parameter. A
+/// malformed list is an error (answer it with 400), not a silent "everything".
+///
+/// ```
+/// use sse_core::http::topic_filter;
+///
+/// assert!(topic_filter(None).unwrap().is_all());
+/// let filter = topic_filter(Some("topics=pets%2Fdogs,birds&topics=fish")).unwrap();
+/// assert_eq!(filter.topics().len(), 3);
+/// assert!(topic_filter(Some("topics=")).is_err());
+/// ```
+pub fn topic_filter(query: Option<&str>) -> Result<TopicFilter, TopicError> {
+    let mut lists = query_params(query.unwrap_or_default(), TOPICS_QUERY).peekable();
+    if lists.peek().is_none() {
+        return Ok(TopicFilter::all());
+    }
+    let joined: Vec<String> = lists.collect();
+    TopicFilter::parse_list(&joined.join(","))
 }
 
 /// The first value of parameter `name` in a URL query string (without the `?`),
@@ -150,6 +176,17 @@ mod tests {
         assert!(last_event_id(Some(b""), None).is_none());
         assert!(last_event_id(None, Some("lastEventId=a%0Ab")).is_none());
         assert!(last_event_id(None, None).is_none());
+    }
+
+    #[test]
+    fn topic_filter_from_query() {
+        assert!(topic_filter(None).unwrap().is_all());
+        assert!(topic_filter(Some("lastEventId=3")).unwrap().is_all());
+        assert!(topic_filter(Some("topics=*")).unwrap().is_all());
+        let filter = topic_filter(Some("topics=a%2Cb&x=1&topics=c")).unwrap();
+        let names: Vec<_> = filter.topics().iter().map(|t| t.as_str()).collect();
+        assert_eq!(names, ["a", "b", "c"]);
+        assert!(topic_filter(Some("topics=a,,b")).is_err());
     }
 
     #[test]

@@ -165,13 +165,11 @@ proptest! {
     #[test]
     fn delivery_matches_the_model(
         window in prop_oneof![1..10usize, Just(10_000usize)],
-        batch in 1..6usize,
         ops in prop::collection::vec(op(), 1..120),
     ) {
         let hub = Hub::builder()
             .epoch(Epoch::new(1))
             .window_count(window)
-            .batch(batch)
             .build();
         let mut model = Model { hub, window, published: Vec::new(), subs: Vec::new() };
         for op in &ops {

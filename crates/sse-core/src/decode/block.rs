@@ -1,7 +1,6 @@
 //! The event being assembled: the spec's data, event type and last event ID buffers.
 
 use alloc::string::String;
-use alloc::vec::Vec;
 use core::mem;
 
 use super::message::MessageEvent;
@@ -14,106 +13,119 @@ pub(super) const KEEP_CAPACITY: usize = 64 << 10;
 /// The buffers of the block of lines in progress.
 #[derive(Debug, Default)]
 pub(super) struct Block {
-    /// Data lines joined with `\n` (the spec's buffer minus its final `\n`), as raw
-    /// bytes: decoded once, at dispatch.
-    data: Vec<u8>,
+    /// Data lines joined with `\n` (the spec's buffer minus its final `\n`). It
+    /// becomes the event's data as is, without a copy.
+    data: String,
     /// Whether any `data` line was seen (then `data` may still be empty).
     has_data: bool,
-    /// The event type buffer, raw.
-    event_type: Vec<u8>,
-    /// The last event ID buffer. Not cleared at dispatch: it persists.
-    id: EventId,
-    /// The type of the previous event, reused while the stream repeats it.
+    /// Whether more than one `data` line was seen.
+    multi_line: bool,
+    /// Size of the last multi-line event's data (capped): the first line of the
+    /// next event reserves this much, so events of many lines grow without
+    /// reallocating. Zero after a single-line event, which then allocate exactly.
+    size_hint: usize,
+    /// The event type buffer.
+    event_type: String,
+    /// The last event ID buffer, when an `id` line of this block made it differ from
+    /// the last event ID string. (At the start of a block the two are equal: every
+    /// dispatch copies the buffer into the string.)
+    pending_id: Option<EventId>,
+    /// The type of an earlier event, reused while the stream repeats it.
     type_cache: Option<EventType>,
 }
 
 impl Block {
-    /// A block whose last event ID buffer starts as `id`.
-    pub(super) fn new(id: EventId) -> Block {
-        Block {
-            id,
-            ..Block::default()
+    /// A whole `data` line.
+    #[inline]
+    pub(super) fn push_data_line(&mut self, value: &str) {
+        if self.has_data {
+            self.multi_line = true;
+            self.data.push('\n');
+            self.data.push_str(value);
+        } else {
+            // First line: the dispatched String keeps this buffer.
+            self.data = String::with_capacity(value.len().max(self.size_hint));
+            self.data.push_str(value);
+            self.has_data = true;
         }
     }
 
-    /// Starts a new data line: a `\n` joins it to the previous one.
+    /// Starts a data line whose value will arrive in pieces through
+    /// [`data_mut`](Self::data_mut).
     pub(super) fn start_data_line(&mut self) {
         if self.has_data {
-            self.data.push(b'\n');
+            self.multi_line = true;
+            self.data.push('\n');
         }
         self.has_data = true;
     }
 
-    /// Appends bytes of the current data line's value.
-    pub(super) fn extend_data(&mut self, bytes: &[u8]) {
-        self.data.extend_from_slice(bytes);
-    }
-
-    /// A whole `data` line.
-    pub(super) fn push_data_line(&mut self, value: &[u8]) {
-        self.start_data_line();
-        if self.data.is_empty() {
-            // First line: allocate exactly, the dispatched String keeps this buffer.
-            self.data.reserve_exact(value.len());
-        }
-        self.extend_data(value);
+    /// The data buffer, to append the value of the current data line.
+    pub(super) fn data_mut(&mut self) -> &mut String {
+        &mut self.data
     }
 
     /// An `event` line.
-    pub(super) fn set_type(&mut self, value: &[u8]) {
+    pub(super) fn set_type(&mut self, value: &str) {
         self.event_type.clear();
-        self.event_type.extend_from_slice(value);
+        self.event_type.push_str(value);
     }
 
     /// An `id` line: ignored when the value holds NUL, else it replaces the buffer
     /// (the empty value resets it).
-    pub(super) fn set_id(&mut self, value: &[u8]) {
-        if memchr::memchr(0, value).is_some() || self.id.as_bytes() == value {
-            return;
-        }
-        let text = String::from_utf8_lossy(value);
-        if let Ok(id) = EventId::new(&*text) {
-            self.id = id;
+    pub(super) fn set_id(&mut self, value: &str) {
+        // `EventId::new` refuses NUL, which is exactly the spec's rule here (CR and
+        // LF, which it refuses too, cannot be in a line).
+        if let Ok(id) = EventId::new(value) {
+            self.pending_id = Some(id);
         }
     }
 
-    /// The last event ID buffer.
-    pub(super) fn id(&self) -> &EventId {
-        &self.id
+    /// The new last event ID buffer, if this block's `id` lines changed it.
+    pub(super) fn take_id(&mut self) -> Option<EventId> {
+        self.pending_id.take()
     }
 
     /// Bytes counted against the event limit.
+    #[inline]
     pub(super) fn size(&self) -> usize {
         self.data.len().saturating_add(self.event_type.len())
     }
 
-    /// Dispatch: the event, if the block had data, with `last_event_id` already set
-    /// from this block's buffer. The data and type buffers are emptied either way.
+    /// Dispatch: the event, if the block had data, carrying `last_event_id` (already
+    /// updated from this block). The data and type buffers are emptied either way.
+    #[inline]
     pub(super) fn take_event(&mut self, last_event_id: &EventId) -> Option<MessageEvent> {
         if !self.has_data {
             self.event_type.clear();
             return None;
         }
         self.has_data = false;
+        self.size_hint = if self.multi_line {
+            self.data.len().min(KEEP_CAPACITY)
+        } else {
+            0
+        };
+        self.multi_line = false;
         let event_type = self.take_type();
-        let data = into_text(mem::take(&mut self.data));
         Some(MessageEvent {
             event_type,
-            data,
+            data: mem::take(&mut self.data),
             last_event_id: last_event_id.clone(),
         })
     }
 
     /// Drops the block in progress: data, type, and the `id` it set (the buffer goes
-    /// back to `last_event_id`, the last ID actually dispatched).
-    pub(super) fn discard(&mut self, last_event_id: &EventId) {
+    /// back to the last event ID string, the last ID actually dispatched).
+    pub(super) fn discard(&mut self) {
         self.has_data = false;
-        self.data = Vec::new();
+        self.multi_line = false;
+        self.data = String::new();
         self.event_type.clear();
         if self.event_type.capacity() > KEEP_CAPACITY {
-            self.event_type = Vec::new();
+            self.event_type = String::new();
         }
-        self.id = last_event_id.clone();
+        self.pending_id = None;
     }
 
     fn take_type(&mut self) -> Option<EventType> {
@@ -123,24 +135,15 @@ impl Block {
         let cached = self
             .type_cache
             .as_ref()
-            .filter(|cached| cached.as_bytes() == self.event_type.as_slice())
+            .filter(|cached| cached.as_str() == self.event_type)
             .cloned();
         let event_type = cached.or_else(|| {
-            let text = String::from_utf8_lossy(&self.event_type);
             // Cannot fail: a line holds no CR or LF.
-            let fresh = EventType::new(&*text).ok();
+            let fresh = EventType::new(&self.event_type).ok();
             self.type_cache.clone_from(&fresh);
             fresh
         });
         self.event_type.clear();
         event_type
-    }
-}
-
-/// UTF-8 decoding with U+FFFD for invalid sequences; no copy when the bytes are valid.
-pub(super) fn into_text(bytes: Vec<u8>) -> String {
-    match String::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(invalid) => String::from_utf8_lossy(invalid.as_bytes()).into_owned(),
     }
 }

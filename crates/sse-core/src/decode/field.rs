@@ -24,34 +24,38 @@ pub(super) enum Line<'a> {
     /// A comment or a field with an unknown name.
     Ignored,
     /// A known field and its value (one leading space already removed).
-    Field(Field, &'a [u8]),
+    Field(Field, &'a str),
 }
 
 /// Splits a complete line (without its line ending) into its meaning.
-pub(super) fn parse(line: &[u8]) -> Line<'_> {
-    if line.is_empty() {
+pub(super) fn parse(line: &str) -> Line<'_> {
+    let bytes = line.as_bytes();
+    if bytes.is_empty() {
         return Line::Blank;
     }
-    let Some((field, rest)) = known_name(line) else {
-        // Comments (a leading `:` is an empty name) land here too.
+    // Comments (a leading `:` is an empty name) are not a known name.
+    let Some((field, name_len)) = known_name(bytes) else {
         return Line::Ignored;
     };
-    match rest {
-        [] => Line::Field(field, &[]),
-        [b':', b' ', value @ ..] => Line::Field(field, value),
-        [b':', value @ ..] => Line::Field(field, value),
+    let value_at = match bytes.get(name_len..) {
+        Some([]) => return Line::Field(field, ""),
+        Some([b':', b' ', ..]) => name_len + 2,
+        Some([b':', ..]) => name_len + 1,
         // The name goes on past a known one (`datax`, `data `): unknown.
-        _ => Line::Ignored,
-    }
+        _ => return Line::Ignored,
+    };
+    // The offset follows ASCII bytes, so it is a character boundary.
+    line.get(value_at..)
+        .map_or(Line::Ignored, |value| Line::Field(field, value))
 }
 
-/// The known field name `line` starts with, and the bytes after it.
-fn known_name(line: &[u8]) -> Option<(Field, &[u8])> {
+/// The known field name `line` starts with, and its length.
+fn known_name(line: &[u8]) -> Option<(Field, usize)> {
     match line {
-        [b'd', b'a', b't', b'a', rest @ ..] => Some((Field::Data, rest)),
-        [b'e', b'v', b'e', b'n', b't', rest @ ..] => Some((Field::Event, rest)),
-        [b'i', b'd', rest @ ..] => Some((Field::Id, rest)),
-        [b'r', b'e', b't', b'r', b'y', rest @ ..] => Some((Field::Retry, rest)),
+        [b'd', b'a', b't', b'a', ..] => Some((Field::Data, 4)),
+        [b'e', b'v', b'e', b'n', b't', ..] => Some((Field::Event, 5)),
+        [b'i', b'd', ..] => Some((Field::Id, 2)),
+        [b'r', b'e', b't', b'r', b'y', ..] => Some((Field::Retry, 5)),
         _ => None,
     }
 }
@@ -75,14 +79,21 @@ pub(super) fn classify(head: &[u8]) -> Head {
     if head.is_empty() {
         return Head::Undecided;
     }
-    match known_name(head) {
-        Some((Field::Data, [b':', ..])) => Head::Data { value_at: 5 },
-        Some((_, [b':', ..])) => Head::OtherField,
+    let Some((field, name_len)) = known_name(head) else {
+        return if is_name_prefix(head) {
+            Head::Undecided
+        } else {
+            Head::Ignored
+        };
+    };
+    match (field, head.get(name_len)) {
+        (Field::Data, Some(b':')) => Head::Data {
+            value_at: name_len + 1,
+        },
+        (_, Some(b':')) => Head::OtherField,
         // Exactly a known name so far: the next byte decides.
-        Some((_, [])) => Head::Undecided,
-        Some(_) => Head::Ignored,
-        None if is_name_prefix(head) => Head::Undecided,
-        None => Head::Ignored,
+        (_, None) => Head::Undecided,
+        (_, Some(_)) => Head::Ignored,
     }
 }
 
@@ -97,7 +108,8 @@ fn is_name_prefix(head: &[u8]) -> bool {
 ///
 /// Values beyond `u64::MAX` milliseconds saturate to `u64::MAX` milliseconds (about
 /// 585 million years), which is "never" for any practical purpose.
-pub(super) fn parse_retry(value: &[u8]) -> Option<Duration> {
+pub(super) fn parse_retry(value: &str) -> Option<Duration> {
+    let value = value.as_bytes();
     if value.is_empty() || !value.iter().all(u8::is_ascii_digit) {
         return None;
     }
@@ -114,29 +126,30 @@ mod tests {
 
     #[test]
     fn parse_splits_at_first_colon_and_strips_one_space() {
-        assert_eq!(parse(b"data: a:b"), Line::Field(Field::Data, b"a:b"));
-        assert_eq!(parse(b"data:  x"), Line::Field(Field::Data, b" x"));
-        assert_eq!(parse(b"data:x"), Line::Field(Field::Data, b"x"));
-        assert_eq!(parse(b"data"), Line::Field(Field::Data, b""));
-        assert_eq!(parse(b"id"), Line::Field(Field::Id, b""));
-        assert_eq!(parse(b"retry:1"), Line::Field(Field::Retry, b"1"));
-        assert_eq!(parse(b"event:\tt"), Line::Field(Field::Event, b"\tt"));
+        assert_eq!(parse("data: a:b"), Line::Field(Field::Data, "a:b"));
+        assert_eq!(parse("data:  x"), Line::Field(Field::Data, " x"));
+        assert_eq!(parse("data:x"), Line::Field(Field::Data, "x"));
+        assert_eq!(parse("data: é"), Line::Field(Field::Data, "é"));
+        assert_eq!(parse("data"), Line::Field(Field::Data, ""));
+        assert_eq!(parse("id"), Line::Field(Field::Id, ""));
+        assert_eq!(parse("retry:1"), Line::Field(Field::Retry, "1"));
+        assert_eq!(parse("event:\tt"), Line::Field(Field::Event, "\tt"));
     }
 
     #[test]
     fn parse_ignores_comments_unknown_and_near_names() {
         for line in [
-            &b":data: x"[..],
-            b"data : x",
-            b"datax",
-            b"Data: x",
-            b"\xEF\xBB\xBFdata: x",
-            b"ids: 1",
-            b"foo",
+            ":data: x",
+            "data : x",
+            "datax",
+            "Data: x",
+            "\u{FEFF}data: x",
+            "ids: 1",
+            "foo",
         ] {
             assert_eq!(parse(line), Line::Ignored, "{line:?}");
         }
-        assert_eq!(parse(b""), Line::Blank);
+        assert_eq!(parse(""), Line::Blank);
     }
 
     #[test]
@@ -156,29 +169,18 @@ mod tests {
 
     #[test]
     fn retry_takes_only_ascii_digits_and_saturates() {
-        assert_eq!(parse_retry(b"0"), Some(Duration::ZERO));
-        assert_eq!(parse_retry(b"000750"), Some(Duration::from_millis(750)));
+        assert_eq!(parse_retry("0"), Some(Duration::ZERO));
+        assert_eq!(parse_retry("000750"), Some(Duration::from_millis(750)));
+        let max = Some(Duration::from_millis(u64::MAX));
         assert_eq!(
-            parse_retry(b"18446744073709551615"),
-            Some(Duration::from_millis(u64::MAX))
+            parse_retry("18446744073709551614"),
+            Some(Duration::from_millis(u64::MAX - 1))
         );
-        assert_eq!(
-            parse_retry(b"18446744073709551616"),
-            Some(Duration::from_millis(u64::MAX))
-        );
-        assert_eq!(
-            parse_retry(b"99999999999999999999999999999999"),
-            Some(Duration::from_millis(u64::MAX))
-        );
+        assert_eq!(parse_retry("18446744073709551615"), max);
+        assert_eq!(parse_retry("18446744073709551616"), max);
+        assert_eq!(parse_retry("99999999999999999999999999999999"), max);
         for bad in [
-            &b""[..],
-            b" 1",
-            b"1 ",
-            b"1e3",
-            b"0x1",
-            b"-1",
-            b"+1",
-            "١".as_bytes(),
+            "", " 1", "1 ", "1e3", "0x1", "-1", "+1", "\u{661}", "\u{FF11}",
         ] {
             assert_eq!(parse_retry(bad), None, "{bad:?}");
         }

@@ -2,15 +2,16 @@
 //!
 //! Only what the line's kind needs is kept: the bytes of a short head while its field
 //! name is unknown, the whole line for `event`, `id` and `retry`, nothing for a
-//! comment or an unknown field, and a `data` value goes straight into the event's
-//! data buffer. So a 1 GiB comment costs no memory, and a large data line is copied
-//! once. The line limit is enforced as bytes arrive.
+//! comment or an unknown field, and a `data` value is decoded straight into the
+//! event's data buffer as it arrives. So a 1 GiB comment costs no memory, and a large
+//! data line is copied once. The line limit is enforced as bytes arrive.
 
 use core::mem;
 
 use super::Decoder;
 use super::block::KEEP_CAPACITY;
 use super::field::{self, Head};
+use super::text;
 
 /// What is known about the unfinished line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,11 +81,14 @@ impl Decoder {
                     // discarding), but the rule is the same as for whole lines.
                     self.discarding = !line.is_empty();
                 } else {
-                    self.apply(field::parse(&line));
+                    self.apply(field::parse(&text::decode(&line)));
                 }
                 self.recycle_line(line);
             }
-            Partial::Data { .. } => self.check_event_size(),
+            Partial::Data { .. } => {
+                self.pieces.finish(self.block.data_mut());
+                self.check_event_size();
+            }
             Partial::None | Partial::Ignored { .. } | Partial::TooLong => {}
         }
     }
@@ -93,6 +97,7 @@ impl Decoder {
     pub(super) fn clear_partial(&mut self) {
         self.partial = Partial::None;
         self.line_len = 0;
+        self.pieces.clear();
         let line = mem::take(&mut self.line);
         self.recycle_line(line);
     }
@@ -161,7 +166,7 @@ impl Decoder {
             Some((b' ', rest)) if strip_space => rest,
             Some(_) => bytes,
         };
-        self.block.extend_data(value);
+        self.pieces.push(value, self.block.data_mut());
         self.partial = Partial::Data { strip_space: false };
     }
 }

@@ -79,7 +79,6 @@ impl Clock for ManualClock {
 pub(crate) struct Config {
     pub(crate) limits: Limits,
     pub(crate) max_subscribers: Option<usize>,
-    pub(crate) batch: usize,
     pub(crate) store: Arc<dyn ReplayStore>,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) stream_options: StreamOptions,
@@ -114,8 +113,6 @@ impl HubBuilder {
     pub const DEFAULT_WINDOW_BYTES: usize = 64 << 20;
     /// Age of the oldest event kept by default.
     pub const DEFAULT_WINDOW_AGE: Duration = Duration::from_secs(5 * 60);
-    /// Frames a subscriber takes per lock by default.
-    pub const DEFAULT_BATCH: usize = 32;
 
     pub(crate) fn new() -> HubBuilder {
         HubBuilder {
@@ -126,7 +123,6 @@ impl HubBuilder {
                     age: Self::DEFAULT_WINDOW_AGE,
                 },
                 max_subscribers: None,
-                batch: Self::DEFAULT_BATCH,
                 store: Arc::new(MemoryStore::default()),
                 clock: Arc::new(SystemClock),
                 stream_options: StreamOptions::default(),
@@ -158,14 +154,6 @@ impl HubBuilder {
     /// Most subscribers at once; more get `SubscribeError::Full`.
     pub fn max_subscribers(mut self, max: usize) -> Self {
         self.config.max_subscribers = Some(max);
-        self
-    }
-
-    /// Most frames a subscriber copies out of the window per lock (1 to 1024; the
-    /// default 32). Each active subscriber holds a buffer of this many frame handles
-    /// (32 bytes each).
-    pub fn batch(mut self, frames: usize) -> Self {
-        self.config.batch = frames.clamp(1, 1024);
         self
     }
 
@@ -205,9 +193,13 @@ mod tests {
 
     #[test]
     fn limits_are_clamped() {
-        let b = HubBuilder::new().window_count(0).batch(0);
-        assert_eq!((b.config.limits.count, b.config.batch), (1, 1));
-        assert_eq!(HubBuilder::new().batch(1 << 20).config.batch, 1024);
+        let b = HubBuilder::new().window_count(0);
+        assert_eq!(b.config.limits.count, 1);
+        let b = HubBuilder::new().max_subscribers(3).window_bytes(10);
+        assert_eq!(
+            (b.config.max_subscribers, b.config.limits.bytes),
+            (Some(3), 10)
+        );
     }
 
     #[test]

@@ -7,15 +7,16 @@
 //! publish(topic, event)             any thread; never waits for subscribers
 //!   │ stamp the id, encode ONE frame (shared Bytes)
 //!   ▼
-//! window: [(position, id, topic, frame, time)] ◀── cursor of each Subscription
+//! window: segments of [(position, topic, frame, time)] ◀── cursor of each Subscription
 //!   │ append; evict what is over the count/bytes/age limits;
 //!   │ take the wakers of parked subscribers of the topic and its ancestors
 //!   ▼
 //! wake them (after every lock is released)
 //!
 //! Subscription::poll_frame           any runtime (a std Waker, nothing else)
-//!   take up to `batch` matching frames per read lock into a small buffer, hand them
-//!   out one by one; when nothing is left, park (register the waker) and re-check
+//!   clone the next matching frame out of the window segment it holds (no lock);
+//!   at a segment's end take the next one (one read lock per 32 events);
+//!   when nothing is left, park (register the waker) and re-check
 //! ```
 //! A subscription is a cursor into the window: replay and live delivery are the same
 //! walk, so a client that resumes while events are being published gets every event
@@ -49,8 +50,9 @@
 //! resynchronize. No id is `Fresh`.
 //!
 //! # Lag
-//! A subscriber costs the same memory however far behind it is (a cursor and at most
-//! one batch of frame handles), and publishing never waits for it. If events on its
+//! A subscriber costs the same memory however far behind it is (a cursor, its filter,
+//! its registry entry, and a reference to one 32-event segment of the window), and
+//! publishing never waits for it. If events on its
 //! topics leave the window before it reads them, it ends with
 //! [`EndReason::Lagged`]: the response ends cleanly, the client reconnects with its
 //! `Last-Event-ID` and is told `Expired`. Events on other topics leaving the window do
@@ -64,6 +66,17 @@
 //! docs spell out what it plugs in. The window of encoded frames stays in each process
 //! whatever the store, because that is what subscribers read from; keeping it out of
 //! the trait keeps the per-frame read path free of dynamic calls.
+//!
+//! # Why segments, not a per-subscriber batch buffer
+//! The window is a queue of segments of 32 slots, each written once and then only
+//! read. A subscriber holds the segment its cursor is in and clones each frame handle
+//! straight out of it: no lock per frame, one read lock per 32 events, and no
+//! per-subscriber buffer. An earlier version copied up to 32 frame handles per lock
+//! into a buffer in each subscription; measured, moving the handles through that
+//! buffer cost several times the clone itself, so the segments replaced it. The price:
+//! a reader already inside a segment may still read its evicted entries (eviction is
+//! exact for replay and for lag, lenient by less than one segment for such a reader),
+//! and up to 31 evicted frames stay in memory while a segment is partly evicted.
 //!
 //! # Example
 //! ```

@@ -5,14 +5,16 @@
 //! 1. `order` (a mutex): publishers only. It serializes stamping, encoding and
 //!    appending, so ids enter the window in order. Subscribers never take it.
 //! 2. `window` (a read-write lock): the frames. Publishers and `subscribe` write;
-//!    subscribers read a batch of frames under a shared read lock.
+//!    a subscriber takes the read lock once per 32-event segment (it reads the
+//!    segment's frames without any lock).
 //! 3. `registry` (a mutex): subscribers by topic, parked wakers, evictions. Taken
-//!    briefly by publishers (inside `window`, so that an eviction is recorded before any
-//!    later one), by a subscriber that parks, and on subscribe/drop.
+//!    by publishers inside `window` (so an eviction is recorded before any reader can
+//!    see it), held a moment longer than `window` to collect the wakers; by a subscriber
+//!    that parks, and on subscribe/drop.
 //!
-//! Wakers are collected under the locks and woken after every lock is released.
+//! Wakers are woken, and segments that left the window are freed, after every lock is
+//! released.
 
-use alloc::collections::VecDeque;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
@@ -27,7 +29,7 @@ use super::stats::{Counters, HubStats, MAX_TRACKED_TOPICS};
 use super::store::{Position, Stamp};
 use super::subscription::{EndReason, Replay};
 use super::topic::{Topic, TopicFilter};
-use super::window::{Entry, Seek, Window};
+use super::window::{Entry, Seek, Segment, Window};
 use crate::encode::Frame;
 use crate::event::{Event, EventId};
 
@@ -52,14 +54,15 @@ struct CloseMark {
     final_frame: Option<Frame>,
 }
 
-/// What a subscriber's read of the window found.
-#[derive(Debug, PartialEq, Eq)]
-pub(crate) enum Fill {
-    /// The subscription goes on (frames may or may not have been added).
-    Open,
-    /// The subscription is over; frames added before (e.g. the final frame) still go
-    /// out.
-    Ended(EndReason),
+/// Where a subscriber goes on from.
+#[derive(Debug)]
+pub(crate) enum Advance {
+    /// Entries from the cursor on are in this segment.
+    More(Arc<Segment>),
+    /// The cursor is at the end; the segment its next entry will be in, if allocated.
+    AtEnd(Option<Arc<Segment>>),
+    /// The subscription is over; the final frame, if any, goes out first.
+    Ended(EndReason, Option<Frame>),
 }
 
 /// Shared by every handle and subscription of one hub.
@@ -163,8 +166,13 @@ impl Shared {
         event.set_id(Some(id.clone()));
         let frame = Frame::encode(&event);
         drop(event);
+        // The first clone of freshly encoded bytes turns them into shared bytes (an
+        // allocation and a compare-and-swap). Do it here, on the publisher, so that no
+        // subscriber pays for it, and subscribers on several threads do not race to.
+        drop(frame.clone());
         let bytes = frame.len();
         let mut wakers = Vec::new();
+        let retired;
         {
             let mut state = write(&self.window);
             if let Some(newest) = state.window.last_position().filter(|&n| position <= n) {
@@ -178,12 +186,15 @@ impl Shared {
                 at: now,
             });
             let mut registry = lock(&self.registry);
-            trim(&mut state.window, &mut registry, now);
-            registry.take_wakers(topic, &mut wakers);
-            drop(registry);
+            retired = trim(&mut state.window, &mut registry, now);
             self.end_index
                 .store(state.window.end_index(), Ordering::Release);
+            // Readers may go on while the wakers are collected (evictions are recorded
+            // already, so no reader misjudges a lag).
+            drop(state);
+            registry.take_wakers(topic, &mut wakers);
         }
+        drop(retired);
         remember_last_id(order, topic, id);
         self.counters.published(bytes);
         Ok(wakers)
@@ -230,7 +241,7 @@ impl Shared {
             return Err(SubscribeError::Closed);
         }
         let mut registry = lock(&self.registry);
-        trim(&mut state.window, &mut registry, self.config.clock.now());
+        let retired = trim(&mut state.window, &mut registry, self.config.clock.now());
         let window = &state.window;
         let live = window.end_index();
         let (cursor, replay) = match after {
@@ -247,53 +258,41 @@ impl Shared {
         };
         let key = registry.insert(filter).ok_or(SubscribeError::Full {
             max: u32::MAX as usize - 1,
-        })?;
+        });
+        // Segments that left the window are freed after the locks.
+        drop(registry);
+        drop(state);
+        drop(retired);
+        let key = key?;
         Ok((key, cursor, replay))
     }
 
-    /// Copies up to `capacity` frames that `filter` matches, from `cursor` on, into
-    /// `out`, advancing `cursor` past every entry looked at.
-    pub(crate) fn fill(
-        &self,
-        filter: &TopicFilter,
-        cursor: &mut u64,
-        out: &mut VecDeque<Frame>,
-        capacity: usize,
-    ) -> Fill {
+    /// Moves a subscriber on from `cursor` when its segment has nothing more for it:
+    /// checks for lag, and hands out the segment that holds the cursor.
+    pub(crate) fn advance(&self, filter: &TopicFilter, cursor: &mut u64) -> Advance {
         let state = read(&self.window);
         let window = &state.window;
-        if *cursor < window.first_index() {
-            let first = window.first_index();
+        let first = window.first_index();
+        if *cursor < first {
             if lock(&self.registry).lost_since(filter, *cursor) {
                 Counters::bump(&self.counters.dropped_lagged);
-                return Fill::Ended(EndReason::Lagged {
-                    missed: first - *cursor,
-                });
+                let missed = first - *cursor;
+                return Advance::Ended(EndReason::Lagged { missed }, None);
             }
             // Everything evicted past the cursor was on other topics.
             *cursor = first;
         }
-        let (front, back) = window.entries_from(*cursor).unwrap_or_default();
-        for entry in front.iter().chain(back) {
-            if out.len() >= capacity {
-                return Fill::Open;
-            }
-            *cursor += 1;
-            if filter.matches_path(entry.topic.as_str()) {
-                if out.capacity() == 0 {
-                    // First frame ever: size the buffer once (an idle subscriber has
-                    // none).
-                    out.reserve_exact(capacity);
-                }
-                out.push_back(entry.frame.clone());
-            }
+        let segment = window.segment_for(*cursor);
+        if *cursor < window.end_index()
+            && let Some(segment) = segment
+        {
+            return Advance::More(segment.clone());
         }
         match &state.close {
-            Some(close) if *cursor >= close.at && out.len() < capacity => {
-                out.extend(close.final_frame.clone());
-                Fill::Ended(EndReason::Closed)
+            Some(close) if *cursor >= close.at => {
+                Advance::Ended(EndReason::Closed, close.final_frame.clone())
             }
-            _ => Fill::Open,
+            _ => Advance::AtEnd(segment.cloned()),
         }
     }
 
@@ -363,11 +362,19 @@ impl Shared {
     }
 }
 
-/// Evicts what is over the window's limits at `now`, recording each eviction.
-fn trim(window: &mut Window, registry: &mut Registry, now: std::time::Instant) {
-    while let Some((index, entry)) = window.evict_one(now) {
-        registry.mark_evicted(&entry.topic, index);
+/// Evicts what is over the window's limits at `now`, recording each eviction. Returns
+/// the segments that left the window, for the caller to drop after its locks.
+fn trim(
+    window: &mut Window,
+    registry: &mut Registry,
+    now: std::time::Instant,
+) -> Vec<Arc<Segment>> {
+    let mut retired = Vec::new();
+    while let Some(evicted) = window.evict_one(now) {
+        registry.mark_evicted(&evicted.topic, evicted.index);
+        retired.extend(evicted.segment);
     }
+    retired
 }
 
 fn remember_last_id(order: &mut Order, topic: &Topic, id: EventId) {

@@ -206,12 +206,17 @@ impl fmt::Display for Epoch {
 #[derive(Debug, Clone)]
 pub struct MemoryStore {
     epoch: Epoch,
+    /// `{epoch}-`, written once.
+    prefix: alloc::string::String,
 }
 
 impl MemoryStore {
     /// A store for this epoch.
     pub fn new(epoch: Epoch) -> MemoryStore {
-        MemoryStore { epoch }
+        MemoryStore {
+            epoch,
+            prefix: alloc::format!("{epoch}-"),
+        }
     }
 
     /// The epoch of its ids.
@@ -229,8 +234,21 @@ impl Default for MemoryStore {
 
 impl ReplayStore for MemoryStore {
     fn stamp(&self, sequence: u64) -> Result<Stamp, StoreError> {
-        let text = alloc::format!("{}-{}", self.epoch, sequence);
-        let id = EventId::new(text).map_err(StoreError::new)?;
+        // `{prefix}{sequence}` built on the stack: the id's only allocation is its own.
+        let mut text = [0u8; 64];
+        let mut digits = [0u8; 20];
+        let sequence_text = decimal(sequence, &mut digits);
+        let len = self.prefix.len() + sequence_text.len();
+        let id = match text.get_mut(..len) {
+            Some(out) => {
+                let (head, tail) = out.split_at_mut(self.prefix.len());
+                head.copy_from_slice(self.prefix.as_bytes());
+                tail.copy_from_slice(sequence_text);
+                core::str::from_utf8(out).map_err(StoreError::new)?
+            }
+            None => return Err(StoreError::new("epoch prefix too long")),
+        };
+        let id = EventId::new(id).map_err(StoreError::new)?;
         Ok(Stamp::new(Position::new(self.epoch.0, sequence), id))
     }
 
@@ -242,6 +260,22 @@ impl ReplayStore for MemoryStore {
         }
         Some(Position::new(epoch, parse_canonical(sequence, 10)?))
     }
+}
+
+/// The decimal digits of `n`, written at the end of `buf`.
+fn decimal(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
+    let mut start = buf.len();
+    loop {
+        start -= 1;
+        if let Some(slot) = buf.get_mut(start) {
+            *slot = b'0' + (n % 10) as u8; // below 10: no truncation
+        }
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    buf.get(start..).unwrap_or_default()
 }
 
 /// Parses digits in `radix` exactly as this module writes them: lowercase, no sign, no

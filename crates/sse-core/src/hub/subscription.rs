@@ -1,20 +1,17 @@
 //! A subscriber: a cursor into the hub's window, a topic filter, a place in the
-//! registry, and a small buffer of frames taken per lock.
+//! registry, and the window segment it is reading.
 
-use alloc::collections::VecDeque;
 use alloc::sync::Arc;
 use core::convert::Infallible;
 use core::fmt;
 use core::task::{Context, Poll};
 
 use super::registry::SlotKey;
-use super::shared::{Fill, Shared};
+use super::shared::{Advance, Shared};
 use super::topic::TopicFilter;
+use super::window::{Segment, Slot};
 use crate::encode::Frame;
 use crate::stream::{Chunk, FrameSource};
-
-/// Frames the first read of a subscription may take (its buffer grows from there).
-const FIRST_BATCH: usize = 4;
 
 /// How a subscription started, from the `Last-Event-ID` it was given.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -88,7 +85,8 @@ impl std::error::Error for TryFrameError {}
 /// It yields event frames only; wrap it in a [`FrameStream`](crate::stream::FrameStream)
 /// with [`Hub::stream_options`](super::Hub::stream_options) for the preamble and
 /// keep-alives. Memory does not grow with how far behind it is: it holds a cursor into
-/// the hub's window and at most one batch of frame handles. Dropping it unregisters it.
+/// the hub's window and a reference to one segment of it, and clones each frame handle
+/// out of the shared window as it is taken. Dropping it unregisters it.
 ///
 /// ```
 /// use std::task::{Context, Poll, Waker};
@@ -108,8 +106,12 @@ pub struct Subscription {
     filter: TopicFilter,
     /// `None` once ended (the registry slot is released at once).
     key: Option<SlotKey>,
+    /// Index of the next entry to look at.
     cursor: u64,
-    ready: VecDeque<Frame>,
+    /// The window segment that holds `cursor`, read without locking.
+    segment: Option<Arc<Segment>>,
+    /// `close_with`'s frame, still to deliver.
+    final_frame: Option<Frame>,
     end: Option<EndReason>,
     replay: Replay,
 }
@@ -127,7 +129,8 @@ impl Subscription {
             filter,
             key: Some(key),
             cursor,
-            ready: VecDeque::new(),
+            segment: None,
+            final_frame: None,
             end: None,
             replay,
         }
@@ -145,14 +148,52 @@ impl Subscription {
 
     /// Why it ended, once it has (after the last frame was taken).
     pub fn end_reason(&self) -> Option<EndReason> {
-        self.end.filter(|_| self.ready.is_empty())
+        self.end.filter(|_| self.final_frame.is_none())
     }
 
     /// The next frame: `Ready(Some)` with a frame, `Ready(None)` when the subscription
     /// is over (see [`end_reason`](Self::end_reason)), `Pending` after registering
     /// `cx`'s waker, which is woken once when an event for its topics arrives or the
     /// hub closes.
+    #[inline]
     pub fn poll_frame(&mut self, cx: &mut Context<'_>) -> Poll<Option<Frame>> {
+        // Fast path, inlined into the caller: the next frame of the current segment,
+        // cloned straight into the result.
+        match self.next_in_segment() {
+            Some(slot) => Poll::Ready(Some(slot.frame.clone())),
+            None => self.poll_slow(cx),
+        }
+    }
+
+    /// The next frame if one is ready, without registering a waker.
+    #[inline]
+    pub fn try_next_frame(&mut self) -> Result<Frame, TryFrameError> {
+        match self.next_in_segment() {
+            Some(slot) => Ok(slot.frame.clone()),
+            None => self.next_ready(),
+        }
+    }
+
+    /// The next matching entry already written to the segment held, without locking.
+    #[inline]
+    fn next_in_segment(&mut self) -> Option<&Slot> {
+        let segment = self.segment.as_deref()?;
+        let mut cursor = self.cursor;
+        let found = loop {
+            let Some(slot) = segment.get(cursor) else {
+                break None;
+            };
+            cursor += 1;
+            if self.filter.matches_path(slot.topic.as_str()) {
+                break Some(slot);
+            }
+        };
+        self.cursor = cursor;
+        found
+    }
+
+    /// Nothing in the segment: move on, or park.
+    fn poll_slow(&mut self, cx: &mut Context<'_>) -> Poll<Option<Frame>> {
         loop {
             match self.next_ready() {
                 Ok(frame) => return Poll::Ready(Some(frame)),
@@ -168,53 +209,32 @@ impl Subscription {
         }
     }
 
-    /// The next frame if one is ready, without registering a waker.
-    pub fn try_next_frame(&mut self) -> Result<Frame, TryFrameError> {
-        self.next_ready()
-    }
-
-    /// A buffered frame, else one batch read from the window.
+    /// The next frame, moving to the next segment (one read lock) as often as needed.
     fn next_ready(&mut self) -> Result<Frame, TryFrameError> {
-        if let Some(frame) = self.ready.pop_front() {
-            return Ok(frame);
+        loop {
+            if let Some(slot) = self.next_in_segment() {
+                return Ok(slot.frame.clone());
+            }
+            if let Some(reason) = self.end {
+                return self.final_frame.take().ok_or(TryFrameError::Ended(reason));
+            }
+            match self.shared.advance(&self.filter, &mut self.cursor) {
+                Advance::More(segment) => self.segment = Some(segment),
+                Advance::AtEnd(segment) => {
+                    self.segment = segment;
+                    return Err(TryFrameError::Empty);
+                }
+                Advance::Ended(reason, final_frame) => {
+                    self.final_frame = final_frame;
+                    self.finish(reason);
+                }
+            }
         }
-        if let Some(reason) = self.end {
-            return Err(TryFrameError::Ended(reason));
-        }
-        let limit = self.batch_limit();
-        let fill = self
-            .shared
-            .fill(&self.filter, &mut self.cursor, &mut self.ready, limit);
-        match fill {
-            Fill::Ended(reason) => self.finish(reason),
-            Fill::Open if self.ready.len() >= limit => self.grow_batch(limit),
-            Fill::Open => {}
-        }
-        match (self.ready.pop_front(), self.end) {
-            (Some(frame), _) => Ok(frame),
-            (None, Some(reason)) => Err(TryFrameError::Ended(reason)),
-            (None, None) => Err(TryFrameError::Empty),
-        }
-    }
-
-    /// How many frames the next read may take: what the buffer holds without
-    /// reallocating (at least [`FIRST_BATCH`], at most the hub's batch size).
-    fn batch_limit(&self) -> usize {
-        let batch = self.shared.config.batch;
-        self.ready.capacity().clamp(FIRST_BATCH.min(batch), batch)
-    }
-
-    /// A read filled the buffer: let the next one take twice as many, up to the hub's
-    /// batch size. A subscriber that gets one event per wake-up keeps a small buffer;
-    /// a busy one reaches full batches after a few reads and never reallocates again.
-    fn grow_batch(&mut self, limit: usize) {
-        let target = (limit * 2).min(self.shared.config.batch);
-        self.ready
-            .reserve_exact(target.saturating_sub(self.ready.len()));
     }
 
     fn finish(&mut self, reason: EndReason) {
         self.end = Some(reason);
+        self.segment = None;
         if let Some(key) = self.key.take() {
             self.shared.release(key);
         }
@@ -234,7 +254,7 @@ impl fmt::Debug for Subscription {
         f.debug_struct("Subscription")
             .field("filter", &self.filter)
             .field("cursor", &self.cursor)
-            .field("buffered", &self.ready.len())
+            .field("final_frame", &self.final_frame.is_some())
             .field("replay", &self.replay)
             .field("end", &self.end)
             .finish()
@@ -245,6 +265,7 @@ impl FrameSource for Subscription {
     type Error = Infallible;
 
     /// Whole frames only, so a keep-alive may go between any two.
+    #[inline]
     fn poll_chunk(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Chunk, Infallible>>> {
         self.poll_frame(cx)
             .map(|frame| frame.map(|f| Ok(Chunk::frame(f))))

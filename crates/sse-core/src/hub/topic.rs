@@ -147,6 +147,7 @@ impl Topic {
 }
 
 /// `topic` equals `ancestor` or continues it with `/`.
+#[inline]
 fn within(topic: &str, ancestor: &str) -> bool {
     match topic.strip_prefix(ancestor) {
         Some(rest) => rest.is_empty() || rest.starts_with('/'),
@@ -319,10 +320,12 @@ impl TopicFilter {
     }
 
     /// Whether an event on `topic` reaches this filter.
+    #[inline]
     pub fn matches(&self, topic: &Topic) -> bool {
         self.matches_path(topic.as_str())
     }
 
+    #[inline]
     pub(crate) fn matches_path(&self, path: &str) -> bool {
         match &self.0 {
             Scope::All => true,

@@ -5,22 +5,77 @@
 //! (a subscriber's cursor is such an index). The window holds indices
 //! `first_index()..end_index()`; a cursor below `first_index()` points at an evicted
 //! entry.
+//!
+//! Entries live in [`Segment`]s of [`SEGMENT_LEN`] slots, each slot written once (under the
+//! hub's write lock) and never changed. A subscriber holds an `Arc` of the segment its
+//! cursor is in and reads the slots without any lock, cloning each frame straight out
+//! of the shared window: one lock per segment, no per-subscriber copy of frames. A segment
+//! leaves the window when all its entries are evicted; a subscriber still reading it
+//! keeps it alive (at most one segment per subscriber), and may read the evicted entries
+//! that are in it: eviction is exact for replay and lag, lenient by less than one segment
+//! for a reader that is already there.
 
 use alloc::collections::VecDeque;
+use alloc::sync::Arc;
 use core::time::Duration;
+use std::sync::OnceLock;
 use std::time::Instant;
 
 use super::store::Position;
 use super::topic::{Topic, TopicFilter};
 use crate::encode::Frame;
 
+/// Slots per segment: how many entries a subscriber reads per lock.
+pub(crate) const SEGMENT_LEN: usize = 32;
+
 /// One published event, encoded.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub(crate) struct Entry {
     pub(crate) position: Position,
     pub(crate) topic: Topic,
     pub(crate) frame: Frame,
     pub(crate) at: Instant,
+}
+
+/// What subscribers read of an entry, kept small (they walk every slot).
+#[derive(Debug)]
+pub(crate) struct Slot {
+    pub(crate) frame: Frame,
+    pub(crate) topic: Topic,
+}
+
+/// What only the window itself reads of an entry (under the hub's lock).
+#[derive(Debug, Clone, Copy)]
+struct Meta {
+    position: Position,
+    at: Instant,
+}
+
+/// [`SEGMENT_LEN`] consecutive entries, from index `first`, each set once.
+#[derive(Debug)]
+pub(crate) struct Segment {
+    first: u64,
+    slots: [OnceLock<Slot>; SEGMENT_LEN],
+}
+
+impl Segment {
+    fn new(first: u64) -> Segment {
+        Segment {
+            first,
+            slots: core::array::from_fn(|_| OnceLock::new()),
+        }
+    }
+
+    /// The entry at `index`, if it is in this segment and has been written.
+    #[inline]
+    pub(crate) fn get(&self, index: u64) -> Option<&Slot> {
+        let offset = usize::try_from(index.checked_sub(self.first)?).ok()?;
+        self.slots.get(offset)?.get()
+    }
+
+    fn holds(&self, index: u64) -> bool {
+        index >= self.first && index - self.first < SEGMENT_LEN as u64
+    }
 }
 
 /// How much the window keeps.
@@ -32,6 +87,14 @@ pub(crate) struct Limits {
     pub(crate) bytes: usize,
     /// Oldest entry age.
     pub(crate) age: Duration,
+}
+
+/// What [`Window::evict_one`] took out.
+#[derive(Debug)]
+pub(crate) struct Evicted {
+    pub(crate) index: u64,
+    pub(crate) topic: Topic,
+    pub(crate) segment: Option<Arc<Segment>>,
 }
 
 /// Where a resume from a position starts.
@@ -48,8 +111,13 @@ pub(crate) enum Seek {
 /// The frames, their indices, and what has been evicted.
 #[derive(Debug)]
 pub(crate) struct Window {
-    entries: VecDeque<Entry>,
+    /// Segments holding `first_index..end_index` (the first may start before, the last
+    /// may have unwritten slots).
+    segments: VecDeque<Arc<Segment>>,
+    /// Position and time of each entry from `first_index` on.
+    meta: VecDeque<Meta>,
     first_index: u64,
+    end_index: u64,
     bytes: usize,
     limits: Limits,
     /// Position of the newest entry ever appended.
@@ -61,8 +129,10 @@ pub(crate) struct Window {
 impl Window {
     pub(crate) fn new(limits: Limits) -> Window {
         Window {
-            entries: VecDeque::new(),
+            segments: VecDeque::new(),
+            meta: VecDeque::new(),
             first_index: 0,
+            end_index: 0,
             bytes: 0,
             limits,
             last: None,
@@ -77,11 +147,11 @@ impl Window {
 
     /// Index the next appended entry gets.
     pub(crate) fn end_index(&self) -> u64 {
-        self.first_index + self.entries.len() as u64
+        self.end_index
     }
 
     pub(crate) fn len(&self) -> usize {
-        self.entries.len()
+        usize::try_from(self.end_index - self.first_index).unwrap_or(usize::MAX)
     }
 
     pub(crate) fn bytes(&self) -> usize {
@@ -96,29 +166,75 @@ impl Window {
     /// Appends `entry` (its position must be above every earlier one; the hub checks)
     /// and returns its index. Call [`evict_one`](Self::evict_one) until `None` after.
     pub(crate) fn push(&mut self, entry: Entry) -> u64 {
-        let index = self.end_index();
-        self.bytes += entry.frame.len();
-        self.last = Some(entry.position);
-        self.entries.push_back(entry);
+        let index = self.end_index;
+        if !self.segments.back().is_some_and(|c| c.holds(index)) {
+            self.segments.push_back(Arc::new(Segment::new(index)));
+        }
+        let Entry {
+            position,
+            topic,
+            frame,
+            at,
+        } = entry;
+        self.bytes += frame.len();
+        self.last = Some(position);
+        self.meta.push_back(Meta { position, at });
+        if let Some(slot) = self.segments.back().and_then(|c| {
+            let offset = usize::try_from(index - c.first).ok()?;
+            c.slots.get(offset)
+        }) {
+            // A slot past the end was never written: `set` cannot fail.
+            let _ = slot.set(Slot { frame, topic });
+        }
+        self.end_index += 1;
         index
     }
 
-    /// Removes the oldest entry if it is over a limit at `now`, returning its index and
-    /// entry (the caller records the eviction against the entry's topic).
-    pub(crate) fn evict_one(&mut self, now: Instant) -> Option<(u64, Entry)> {
-        let front = self.entries.front()?;
-        let over_count = self.entries.len() > self.limits.count;
-        let over_bytes = self.bytes > self.limits.bytes && self.entries.len() > 1;
-        let too_old = now.saturating_duration_since(front.at) > self.limits.age;
+    /// Evicts the oldest entry if it is over a limit at `now`, returning its index and
+    /// topic (the caller records the eviction against the topic), and the segment that
+    /// left the window with it, if any (the caller drops it outside the hub's locks: it
+    /// frees up to 32 frames).
+    pub(crate) fn evict_one(&mut self, now: Instant) -> Option<Evicted> {
+        let index = self.first_index;
+        let meta = *self.meta.front()?;
+        let slot = self.get(index)?;
+        let over_count = self.len() > self.limits.count;
+        let over_bytes = self.bytes > self.limits.bytes && self.len() > 1;
+        let too_old = now.saturating_duration_since(meta.at) > self.limits.age;
         if !(over_count || over_bytes || too_old) {
             return None;
         }
-        let entry = self.entries.pop_front()?;
-        let index = self.first_index;
+        let (topic, len) = (slot.topic.clone(), slot.frame.len());
+        self.meta.pop_front();
         self.first_index += 1;
-        self.bytes -= entry.frame.len();
-        self.last_evicted = Some(entry.position);
-        Some((index, entry))
+        self.bytes -= len;
+        self.last_evicted = Some(meta.position);
+        let done = |c: &Arc<Segment>| c.first + SEGMENT_LEN as u64 <= self.first_index;
+        let segment = match self.segments.front() {
+            Some(front) if done(front) => self.segments.pop_front(),
+            _ => None,
+        };
+        Some(Evicted {
+            index,
+            topic,
+            segment,
+        })
+    }
+
+    /// The entry at `index`, if held.
+    fn get(&self, index: u64) -> Option<&Slot> {
+        if index < self.first_index || index >= self.end_index {
+            return None;
+        }
+        self.segment_for(index)?.get(index)
+    }
+
+    /// The segment that holds (or will hold) `index`, for an index from `first_index()`
+    /// to `end_index()`; `None` if that segment is not allocated yet.
+    pub(crate) fn segment_for(&self, index: u64) -> Option<&Arc<Segment>> {
+        let first = self.segments.front()?.first;
+        let at = usize::try_from(index.checked_sub(first)? / SEGMENT_LEN as u64).ok()?;
+        self.segments.get(at)
     }
 
     /// Where a subscriber resuming after `after` starts.
@@ -130,32 +246,22 @@ impl Window {
         if self.last_evicted.is_some_and(|evicted| after < evicted) {
             return Seek::Expired;
         }
-        let skip = self.entries.partition_point(|e| e.position <= after);
+        let skip = self.meta.partition_point(|m| m.position <= after);
         Seek::From(self.first_index + skip as u64)
-    }
-
-    /// The entries from `index` on (empty if `index` is at or past the end), as the two
-    /// halves of the ring; `None` if `index` was evicted.
-    pub(crate) fn entries_from(&self, index: u64) -> Option<(&[Entry], &[Entry])> {
-        let skip = index.checked_sub(self.first_index)?;
-        let skip = usize::try_from(skip).unwrap_or(usize::MAX);
-        let (front, back) = self.entries.as_slices();
-        Some(match front.get(skip..) {
-            Some(rest) => (rest, back),
-            None => (&[], back.get(skip - front.len()..).unwrap_or_default()),
-        })
     }
 
     /// How many entries from `index` on match `filter`.
     pub(crate) fn count_matching(&self, index: u64, filter: &TopicFilter) -> usize {
-        let Some((front, back)) = self.entries_from(index) else {
-            return 0;
-        };
-        front
-            .iter()
-            .chain(back)
+        (index.max(self.first_index)..self.end_index)
+            .filter_map(|i| self.get(i))
             .filter(|e| filter.matches(&e.topic))
             .count()
+    }
+
+    /// Segments allocated (for tests of bounded memory).
+    #[cfg(test)]
+    fn segment_count(&self) -> usize {
+        self.segments.len()
     }
 }
 
@@ -169,7 +275,7 @@ mod tests {
         Entry {
             position: Position::new(1, seq),
             topic: Topic::new(topic).unwrap(),
-            frame: Frame::encode(&crate::Event::new("xxxxxxxxxx")),
+            frame: Frame::encode(&crate::Event::new(alloc::format!("{seq:010}"))),
             at,
         }
     }
@@ -183,7 +289,7 @@ mod tests {
     }
 
     fn evict_all(w: &mut Window, now: Instant) -> Vec<u64> {
-        core::iter::from_fn(|| w.evict_one(now).map(|(i, _)| i)).collect()
+        core::iter::from_fn(|| w.evict_one(now).map(|e| e.index)).collect()
     }
 
     #[test]
@@ -248,27 +354,36 @@ mod tests {
     }
 
     #[test]
-    fn entries_from_spans_the_ring() {
+    fn segments_hold_entries_and_leave_when_evicted() {
         let now = Instant::now();
-        let mut w = Window::new(limits(4));
-        for seq in 0..7 {
+        let mut w = Window::new(limits(40));
+        for seq in 0..100 {
             w.push(entry(seq, if seq % 2 == 0 { "a" } else { "b" }, now));
             evict_all(&mut w, now);
         }
-        let ids = |i| {
-            let (f, b) = w.entries_from(i).unwrap();
-            f.iter()
-                .chain(b)
-                .map(|e| e.position.minor())
-                .collect::<Vec<_>>()
-        };
-        assert_eq!(ids(3), [3, 4, 5, 6]);
-        assert_eq!(ids(5), [5, 6]);
-        assert_eq!(ids(7), Vec::<u64>::new());
-        assert_eq!(ids(70), Vec::<u64>::new());
-        assert!(w.entries_from(2).is_none());
+        // Entries 60..100 live in segments 32..64, 64..96, 96..128.
+        assert_eq!((w.first_index(), w.end_index()), (60, 100));
+        assert_eq!(w.segment_count(), 3);
+        let segment = w.segment_for(70).unwrap().clone();
+        assert_eq!(segment.get(70).unwrap().frame, entry(70, "a", now).frame);
+        assert_ne!(segment.get(71).unwrap().frame, entry(70, "a", now).frame);
+        assert!(segment.get(96).is_none(), "another segment's index");
+        let tail = w.segment_for(100).unwrap();
+        assert!(
+            tail.get(99).is_some() && tail.get(100).is_none(),
+            "not written yet"
+        );
+        assert!(w.segment_for(128).is_none());
+        assert!(w.get(59).is_none() && w.get(100).is_none());
         let a = TopicFilter::from(Topic::new("a").unwrap());
-        assert_eq!(w.count_matching(3, &a), 2);
-        assert_eq!(w.count_matching(0, &a), 0);
+        assert_eq!(w.count_matching(90, &a), 5);
+        assert_eq!(w.count_matching(0, &a), 20);
+        // A reader keeps its segment after the window lets it go.
+        for seq in 100..200 {
+            w.push(entry(seq, "a", now));
+            evict_all(&mut w, now);
+        }
+        assert_eq!(w.segment_count(), 2);
+        assert_eq!(segment.get(95).unwrap().frame, entry(95, "b", now).frame);
     }
 }

@@ -1,0 +1,58 @@
+//! Feeds the input to the decoder whole and cut in two (at a point the fuzzer picks),
+//! with small limits the fuzzer picks too: both must give the same items and end
+//! state, nothing may panic, and the memory held stays within the documented bound.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use sse_core::{DecodeError, Decoded, Decoder, Limits};
+
+/// Decodes `pieces` in order, checking the memory bound after each feed.
+fn run(
+    limits: Limits,
+    pieces: &[&[u8]],
+) -> (
+    Vec<Result<Decoded, DecodeError>>,
+    String,
+    Option<std::time::Duration>,
+) {
+    let bound = limits.event_limit() + 3 * limits.line_limit() + 4;
+    let mut decoder = Decoder::with_limits(limits);
+    let mut items = Vec::new();
+    for piece in pieces {
+        decoder.feed(piece);
+        assert!(
+            decoder.buffered_len() <= bound,
+            "{} > {bound}",
+            decoder.buffered_len()
+        );
+        items.extend(std::iter::from_fn(|| decoder.next_item()));
+    }
+    decoder.finish();
+    items.extend(std::iter::from_fn(|| decoder.next_item()));
+    assert_eq!(decoder.buffered_len(), 0);
+    (
+        items,
+        decoder.last_event_id().as_str().to_owned(),
+        decoder.retry(),
+    )
+}
+
+fuzz_target!(|input: &[u8]| {
+    let [line, event, cut_hi, cut_lo, stream @ ..] = input else {
+        return;
+    };
+    let limits = Limits::default()
+        .max_line(usize::from(*line))
+        .max_event(usize::from(*event));
+    let cut = usize::from(u16::from_be_bytes([*cut_hi, *cut_lo])) % (stream.len() + 1);
+    let (head, tail) = stream.split_at(cut);
+
+    let whole = run(limits, &[stream]);
+    let split = run(limits, &[head, tail]);
+    assert_eq!(whole, split, "cut at {cut}");
+
+    // Generous limits: the same invariance without the error paths.
+    let whole = run(Limits::default(), &[stream]);
+    let split = run(Limits::default(), &[head, tail]);
+    assert_eq!(whole, split, "cut at {cut}, default limits");
+});
