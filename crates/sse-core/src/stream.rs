@@ -245,6 +245,9 @@ pub struct FrameStream<S, T> {
     in_frame: bool,
     /// When bytes were last handed out (keep-alive is due `interval` after it).
     last_sent: Instant,
+    /// Bytes were handed out after `last_sent`: the clock is read once the source has
+    /// nothing more (when the stream goes quiet), not for every chunk.
+    sent_since_clock: bool,
     finished: bool,
 }
 
@@ -262,6 +265,7 @@ impl<S: FrameSource, T: Timer> FrameStream<S, T> {
             preamble: options.preamble.clone(),
             in_frame: false,
             last_sent,
+            sent_since_clock: false,
             finished: false,
         }
     }
@@ -287,7 +291,13 @@ impl<S: FrameSource, T: Timer> FrameStream<S, T> {
                 self.finished = true;
                 Poll::Ready(None)
             }
-            Poll::Pending => self.poll_keep_alive(cx),
+            Poll::Pending => {
+                if self.sent_since_clock {
+                    self.sent_since_clock = false;
+                    self.last_sent = self.timer.now();
+                }
+                self.poll_keep_alive(cx)
+            }
         }
     }
 
@@ -306,10 +316,11 @@ impl<S: FrameSource, T: Timer> FrameStream<S, T> {
         &mut self.source
     }
 
+    /// Notes that `bytes` go out now. The time is read when the source next has nothing
+    /// (see `poll_next`): a burst of frames costs one clock read, not one per frame, and
+    /// silence is still counted from the end of the burst.
     fn sent(&mut self, bytes: Bytes) -> Bytes {
-        if self.keep_alive.is_some() {
-            self.last_sent = self.timer.now();
-        }
+        self.sent_since_clock = self.keep_alive.is_some();
         bytes
     }
 
@@ -337,7 +348,8 @@ impl<S: FrameSource, T: Timer> FrameStream<S, T> {
             }
             let frame = keep_alive.frame.as_bytes().clone();
             self.timer.reset(now + interval);
-            return Poll::Ready(Some(Ok(self.sent(frame))));
+            self.last_sent = now;
+            return Poll::Ready(Some(Ok(frame)));
         }
     }
 }

@@ -49,7 +49,7 @@ async fn connection(
     read_request_head(&mut socket).await?;
     socket.write_all(RESPONSE_HEAD).await?;
     subscribers.joined();
-    let mut batch = VecDeque::with_capacity(WRITE_BATCH);
+    let mut batch = VecDeque::new();
     loop {
         match rx.recv().await {
             Ok(frame) => batch.push_back(frame),

@@ -14,6 +14,8 @@ use clap::{Parser, ValueEnum};
 
 mod baseline;
 mod control;
+mod ours_frameworks;
+mod ours_tokio;
 mod peer_actix;
 mod peer_axum;
 mod peer_warp;
@@ -26,6 +28,18 @@ use publisher::Plan;
 /// The implementations this server can run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Implementation {
+    /// sse-tokio's `SseBody` over a hub subscription, on hyper 1.
+    OursHyper,
+    /// sse-tokio's `SseBody` over a hub subscription, from an axum handler.
+    OursAxum,
+    /// sse-actix's `Sse` responder over a hub subscription.
+    OursActix,
+    /// sse-warp's `Sse` reply over a hub subscription.
+    OursWarp,
+    /// sse-async-std's trillium body over a hub subscription, on async-std.
+    OursAsyncStd,
+    /// sse-async-std's trillium body over a hub subscription, on smol.
+    OursSmol,
     /// A bare tokio TCP server writing pre-encoded frames to every socket.
     Baseline,
     /// axum's own `axum::response::sse::Sse` fed by `tokio::sync::broadcast`.
@@ -40,6 +54,12 @@ impl Implementation {
     /// Whose it is: `ours`, `peer` or `baseline`.
     fn kind(self) -> &'static str {
         match self {
+            Implementation::OursHyper
+            | Implementation::OursAxum
+            | Implementation::OursActix
+            | Implementation::OursWarp
+            | Implementation::OursAsyncStd
+            | Implementation::OursSmol => "ours",
             Implementation::Baseline => "baseline",
             Implementation::PeerAxum
             | Implementation::PeerWarp
@@ -50,6 +70,12 @@ impl Implementation {
     /// How the report names it.
     fn label(self) -> &'static str {
         match self {
+            Implementation::OursHyper => "sse-tokio on hyper (hub)",
+            Implementation::OursAxum => "sse-tokio on axum (hub)",
+            Implementation::OursActix => "sse-actix on actix-web (hub)",
+            Implementation::OursWarp => "sse-warp on warp (hub)",
+            Implementation::OursAsyncStd => "sse-async-std on trillium + async-std (hub)",
+            Implementation::OursSmol => "sse-async-std on trillium + smol (hub)",
             Implementation::Baseline => "baseline: bare tokio TCP, pre-encoded frames",
             Implementation::PeerAxum => "axum::response::sse + broadcast",
             Implementation::PeerWarp => "warp::sse + broadcast",
@@ -122,6 +148,12 @@ fn run(implementation: Implementation, args: &Args) -> io::Result<()> {
     };
     let bench = Bench::new(listener.local_addr()?.port(), plan, args.workers);
     match implementation {
+        Implementation::OursHyper => ours_tokio::serve_hyper(listener, bench),
+        Implementation::OursAxum => ours_tokio::serve_axum(listener, bench),
+        Implementation::OursActix => ours_frameworks::serve_actix(listener, bench),
+        Implementation::OursWarp => ours_frameworks::serve_warp(listener, bench),
+        Implementation::OursAsyncStd => ours_frameworks::serve_async_std(listener, bench),
+        Implementation::OursSmol => ours_frameworks::serve_smol(listener, bench),
         Implementation::Baseline => baseline::serve(listener, bench),
         Implementation::PeerAxum => peer_axum::serve(listener, bench),
         Implementation::PeerWarp => peer_warp::serve(listener, bench),

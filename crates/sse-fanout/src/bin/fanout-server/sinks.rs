@@ -1,10 +1,15 @@
-//! The peers' and the baseline's publish side: a `tokio::sync::broadcast` channel.
+//! Publish sides: the hub for ours, a `tokio::sync::broadcast` channel for the peers
+//! and the baseline.
 
+use std::io;
 use std::sync::Arc;
 
 use bytes::{BufMut, Bytes, BytesMut};
+use sse_core::Event;
+use sse_core::hub::{Hub, Topic};
 use tokio::sync::broadcast;
 
+use crate::control::Bench;
 use crate::publisher::Sink;
 
 /// The peers get each event's data as text (what their event builders take).
@@ -40,4 +45,36 @@ impl Sink for FrameSink {
         frame.put_slice(b"\n\n");
         let _ = self.0.send(frame.freeze());
     }
+}
+
+/// Ours: the hub, which encodes each event once for every subscriber.
+pub struct HubSink {
+    hub: Hub,
+    topic: Topic,
+}
+
+impl HubSink {
+    /// Publishes on topic `bench` of `hub`.
+    pub fn new(hub: Hub) -> io::Result<HubSink> {
+        let topic = Topic::new("bench").map_err(io::Error::other)?;
+        Ok(HubSink { hub, topic })
+    }
+}
+
+impl Sink for HubSink {
+    fn publish(&self, data: Bytes) {
+        if let Err(error) = self.hub.publish(&self.topic, Event::new(data)) {
+            eprintln!("fanout-server: publish: {error}");
+        }
+    }
+}
+
+/// A hub whose window holds every event of the run (count and bytes), so no
+/// subscriber lags, with default stream options (15 s keep-alive).
+pub fn bench_hub(bench: &Bench) -> Hub {
+    let events = usize::try_from(bench.events()).unwrap_or(usize::MAX);
+    Hub::builder()
+        .window_count(events)
+        .window_bytes(usize::MAX)
+        .build()
 }
