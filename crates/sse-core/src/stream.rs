@@ -206,6 +206,20 @@ pub trait FrameSource {
     /// The next chunk; `Ready(None)` when the source is finished. Like a `Stream`, it
     /// registers `cx`'s waker when it returns `Pending`.
     fn poll_chunk(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Chunk, Self::Error>>>;
+
+    /// Like [`poll_chunk`](Self::poll_chunk), but the chunk may hold several whole
+    /// frames that are ready together, up to about `max_bytes`. [`FrameStream`] reads
+    /// its source this way, so that a busy stream hands its HTTP layer a few large
+    /// chunks instead of many small ones (hyper, for one, queues at most 16 chunks per
+    /// `writev`). The default is one chunk of `poll_chunk`; a hub subscription gathers.
+    fn poll_gathered(
+        &mut self,
+        cx: &mut Context<'_>,
+        max_bytes: usize,
+    ) -> Poll<Option<Result<Chunk, Self::Error>>> {
+        let _ = max_bytes;
+        self.poll_chunk(cx)
+    }
 }
 
 impl<S: FrameSource + ?Sized> FrameSource for &mut S {
@@ -213,6 +227,14 @@ impl<S: FrameSource + ?Sized> FrameSource for &mut S {
 
     fn poll_chunk(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Chunk, Self::Error>>> {
         (**self).poll_chunk(cx)
+    }
+
+    fn poll_gathered(
+        &mut self,
+        cx: &mut Context<'_>,
+        max_bytes: usize,
+    ) -> Poll<Option<Result<Chunk, Self::Error>>> {
+        (**self).poll_gathered(cx, max_bytes)
     }
 }
 
@@ -230,6 +252,10 @@ pub trait Timer {
     /// `Ready` once the armed deadline has passed; registers `cx`'s waker otherwise.
     fn poll_expired(&mut self, cx: &mut Context<'_>) -> Poll<()>;
 }
+
+/// Bytes of whole frames a [`FrameStream`] lets its source gather into one chunk
+/// (see [`FrameSource::poll_gathered`]).
+pub const GATHER_BYTES: usize = 16 * 1024;
 
 /// The body of one SSE response. See the [module docs](self) for what it sends when.
 ///
@@ -278,7 +304,7 @@ impl<S: FrameSource, T: Timer> FrameStream<S, T> {
         if let Some(preamble) = self.preamble.take() {
             return Poll::Ready(Some(Ok(self.sent(preamble))));
         }
-        match self.source.poll_chunk(cx) {
+        match self.source.poll_gathered(cx, GATHER_BYTES) {
             Poll::Ready(Some(Ok(chunk))) => {
                 self.in_frame = !chunk.ends_frame;
                 Poll::Ready(Some(Ok(self.sent(chunk.bytes))))

@@ -265,8 +265,6 @@ impl fmt::Debug for Subscription {
 
 /// A frame up to this size goes out together with the small frames ready after it.
 const GATHER_FRAME: usize = 2 * 1024;
-/// The most bytes of small frames gathered into one chunk.
-const GATHER_BYTES: usize = 16 * 1024;
 
 /// What [`Subscription::take_small`] found.
 enum Taken {
@@ -280,7 +278,7 @@ enum Taken {
 
 impl Subscription {
     /// `first`, and the small frames ready after it copied behind it into one chunk of
-    /// at most [`GATHER_BYTES`].
+    /// at most `max_bytes`.
     ///
     /// A busy subscriber then hands its HTTP layer a few large chunks instead of many
     /// small frames. hyper, for one, queues at most 16 chunks per `writev`: 200-byte
@@ -289,14 +287,14 @@ impl Subscription {
     /// fan-out benchmark). Copying a few KiB per wake-up is far cheaper than the calls
     /// it saves. A frame over [`GATHER_FRAME`] is never copied (it goes alone, as the
     /// shared `Bytes`), and neither is a frame that is alone.
-    fn gather(&mut self, first: Frame) -> Bytes {
+    fn gather(&mut self, first: Frame, max_bytes: usize) -> Bytes {
         if first.len() > GATHER_FRAME {
             return first.into_bytes();
         }
         let mut gathered: Option<BytesMut> = None;
         loop {
             let len = gathered.as_ref().map_or(first.len(), BytesMut::len);
-            let next = match self.take_small(GATHER_BYTES - len) {
+            let next = match self.take_small(max_bytes.saturating_sub(len)) {
                 Taken::Frame(next) => next,
                 Taken::TooLarge => break,
                 Taken::SegmentDone => {
@@ -307,7 +305,7 @@ impl Subscription {
                 }
             };
             let out = gathered.get_or_insert_with(|| {
-                let mut out = BytesMut::with_capacity(GATHER_BYTES);
+                let mut out = BytesMut::with_capacity(max_bytes);
                 out.extend_from_slice(first.as_bytes());
                 out
             });
@@ -365,12 +363,23 @@ impl Subscription {
 impl FrameSource for Subscription {
     type Error = Infallible;
 
-    /// Whole frames: one, or several small ones that were ready together, gathered
-    /// into one chunk (see `gather`). A keep-alive may go between any two chunks.
+    /// Whole frames only, one per chunk, so a keep-alive may go between any two.
     #[inline]
     fn poll_chunk(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Chunk, Infallible>>> {
         self.poll_frame(cx)
-            .map(|frame| frame.map(|f| Ok(Chunk::part(self.gather(f), true))))
+            .map(|frame| frame.map(|f| Ok(Chunk::frame(f))))
+    }
+
+    /// Whole frames: one, or several small ones that were ready together, copied
+    /// into one chunk of at most `max_bytes` (see `gather`).
+    #[inline]
+    fn poll_gathered(
+        &mut self,
+        cx: &mut Context<'_>,
+        max_bytes: usize,
+    ) -> Poll<Option<Result<Chunk, Infallible>>> {
+        self.poll_frame(cx)
+            .map(|frame| frame.map(|f| Ok(Chunk::part(self.gather(f, max_bytes), true))))
     }
 }
 
@@ -389,12 +398,14 @@ mod tests {
         hub.publish(&Topic::new(topic).unwrap(), event).unwrap();
     }
 
-    /// Every chunk ready now, then whether the stream ended.
+    const LIMIT: usize = crate::stream::GATHER_BYTES;
+
+    /// Every gathered chunk ready now, then whether the stream ended.
     fn chunks(sub: &mut Subscription) -> (Vec<Bytes>, bool) {
         let mut cx = Context::from_waker(Waker::noop());
         let mut out = Vec::new();
         loop {
-            match sub.poll_chunk(&mut cx) {
+            match sub.poll_gathered(&mut cx, LIMIT) {
                 Poll::Ready(Some(Ok(chunk))) => {
                     assert!(chunk.ends_frame());
                     out.push(chunk.into_bytes());
@@ -449,14 +460,26 @@ mod tests {
         assert_eq!(frames(&chunks[0]), 3);
         assert!(chunks[1].ends_with(&[&large[..], b"\n\n"].concat()));
         assert_eq!(frames(&chunks[1]), 1);
-        assert!(
-            chunks
-                .iter()
-                .all(|c| c.len() <= GATHER_BYTES + large.len() + 64)
-        );
-        assert!(chunks[2..].iter().all(|c| c.len() <= GATHER_BYTES));
+        assert!(chunks[2..].iter().all(|c| c.len() <= LIMIT));
         let total: usize = chunks.iter().map(|c| frames(c)).sum();
         assert_eq!(total, 204, "every frame exactly once");
+    }
+
+    #[test]
+    fn poll_chunk_still_gives_one_frame_per_chunk() {
+        let hub = Hub::new();
+        let mut sub = hub.subscribe(TopicFilter::all()).unwrap();
+        for _ in 0..5 {
+            publish(&hub, "t", b"one");
+        }
+        let mut cx = Context::from_waker(Waker::noop());
+        for _ in 0..5 {
+            let Poll::Ready(Some(Ok(chunk))) = sub.poll_chunk(&mut cx) else {
+                panic!("a frame is ready");
+            };
+            assert_eq!(frames(chunk.bytes()), 1);
+        }
+        assert!(sub.poll_chunk(&mut cx).is_pending());
     }
 
     #[test]
