@@ -1,8 +1,15 @@
-//! Workloads shared by the benchmarks in `benches/` (run them with
-//! `cargo bench -p sse-benches`).
+//! Workloads and decoder runners shared by the benchmarks of `sse-core`.
+//!
+//! - `cargo bench -p sse-benches --bench decode`: criterion, decode throughput of our
+//!   `Decoder` and of the peer crates (`eventsource-stream`, `sse-stream`, `sseer`,
+//!   `russe`), with a bare `memchr` newline count as the floor.
+//! - `cargo bench -p sse-benches --bench encode`: criterion, encode throughput.
+//! - `cargo run --release -p sse-benches --example ratios`: the same decoders taking
+//!   turns, printed as ratios (steadier than absolute numbers on a busy machine).
 //!
 //! Every decoder is given the same bytes in the same 8 KiB chunks, as a socket
-//! would deliver them.
+//! would deliver them, and must find every event (checked before timing and by the
+//! tests of [`runners`]).
 
 use bytes::Bytes;
 

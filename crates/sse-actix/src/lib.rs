@@ -76,7 +76,7 @@
 //!
 //! The examples `hub` (publish over HTTP, stats) and `beacon` (the Ethereum beacon
 //! node's `?topics=` endpoint, with JSON errors) are servers: `cargo run -p sse-actix
-//! --example hub -- PORT`.
+//! --example actix_hub -- PORT`.
 //!
 //! # Client disconnects
 //! The body (and with it a hub subscription) is dropped when actix ends the

@@ -2,9 +2,9 @@
 //! client: typed multi-line events published from plain threads, resumption with
 //! `Last-Event-ID`, subscriptions freed on disconnect, the examples' routes.
 
-#[path = "../examples/beacon.rs"]
+#[path = "../examples/actix_beacon.rs"]
 mod beacon;
-#[path = "../examples/hub.rs"]
+#[path = "../examples/actix_hub.rs"]
 mod hub_example;
 mod support;
 

@@ -16,7 +16,7 @@
 //!
 //! # Dependencies
 //! `bytes` (shared frames) and `memchr` (line scanning) only. The optional `json`
-//! feature adds `serde` and `serde_json` for [`Event::json`]; it is off by default so
+//! feature adds `serde` and `serde_json` for `Event::json`; it is off by default so
 //! the protocol core stays free of them.
 //!
 //! # `no_std`

@@ -472,3 +472,18 @@ fn a_store_with_external_ids_is_fed_by_ingest() {
         .unwrap();
     assert_eq!(resumed.replay(), Replay::Resumed { missed: 2 });
 }
+
+#[test]
+fn handles_cross_threads() {
+    fn send_sync<T: Send + Sync + 'static>() {}
+    send_sync::<Hub>();
+    send_sync::<Subscription>();
+    let hub = hub();
+    let mut sub = hub.subscribe(TopicFilter::all()).unwrap();
+    let publisher = hub.clone();
+    std::thread::spawn(move || publish(&publisher, "t", "from another thread"))
+        .join()
+        .unwrap();
+    let reader = std::thread::spawn(move || data(&drain(&mut sub)));
+    assert_eq!(reader.join().unwrap(), ["from another thread"]);
+}

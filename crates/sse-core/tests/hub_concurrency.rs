@@ -161,6 +161,15 @@ fn every_subscriber_gets_exactly_its_topics_in_order() {
     assert_eq!(stats.events_published as usize, PUBLISHERS * PER_PUBLISHER);
 }
 
+/// Waits on the barrier when dropped.
+struct ArriveOnDrop<'a>(&'a Barrier);
+
+impl Drop for ArriveOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.wait();
+    }
+}
+
 #[test]
 fn resuming_mid_publish_joins_replay_to_live_without_gap_or_duplicate() {
     let hub = big_window_hub();
@@ -180,6 +189,9 @@ fn resuming_mid_publish_joins_replay_to_live_without_gap_or_duplicate() {
                 let mut first = hub.subscribe(TopicFilter::all()).unwrap();
                 let (hub, resubscribed) = (&hub, &resubscribed);
                 s.spawn(move || {
+                    // Arrives at the barrier even if this thread panics first, so the
+                    // test fails instead of hanging.
+                    let arrived = ArriveOnDrop(resubscribed);
                     let reader = Reader::new();
                     let mut last_id = None;
                     for _ in 0..after_frames {
@@ -192,7 +204,7 @@ fn resuming_mid_publish_joins_replay_to_live_without_gap_or_duplicate() {
                     let mut sub = hub
                         .subscribe_from(filter.clone(), last_id.as_ref())
                         .unwrap();
-                    resubscribed.wait();
+                    drop(arrived);
                     assert!(matches!(sub.replay(), Replay::Resumed { .. }));
                     let resume = seq_of(last_id.as_ref().unwrap());
                     (filter, resume, read_all(&reader, &mut sub).0)

@@ -31,7 +31,7 @@
 //! A hub-backed endpoint in axum: publishers call [`Hub::publish`](sse_core::hub::Hub::publish)
 //! from anywhere; each client gets the topics it asks for, resumed after its
 //! `Last-Event-ID` from the hub's replay window. (`examples/axum_hub.rs` is the full
-//! version, `examples/beacon.rs` an Ethereum beacon-API style endpoint.)
+//! version, `examples/axum_beacon.rs` an Ethereum beacon-API style endpoint.)
 //!
 //! ```
 //! # #[cfg(feature = "axum")]

@@ -2,7 +2,7 @@
 //! errors.
 #![cfg(all(feature = "client", feature = "axum", feature = "serde"))]
 
-#[path = "../examples/beacon.rs"]
+#[path = "../examples/axum_beacon.rs"]
 mod beacon;
 mod support;
 

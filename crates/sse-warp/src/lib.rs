@@ -60,7 +60,7 @@
 //! ```
 //!
 //! The example `hub` (publish over HTTP, stats) is a server: `cargo run -p sse-warp
-//! --example hub -- PORT`.
+//! --example warp_hub -- PORT`.
 //!
 //! # Design
 //! warp 0.4 builds streaming bodies only through `warp::reply::stream`, which wants a

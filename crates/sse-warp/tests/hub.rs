@@ -2,7 +2,7 @@
 //! client: typed multi-line events published from plain threads, resumption with
 //! `Last-Event-ID`, subscriptions freed on disconnect, the example's routes.
 
-#[path = "../examples/hub.rs"]
+#[path = "../examples/warp_hub.rs"]
 mod hub_example;
 mod support;
 

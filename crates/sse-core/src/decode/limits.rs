@@ -9,10 +9,11 @@ use core::fmt;
 /// - **Event limit**: the largest event accepted: its data as it would be dispatched
 ///   (data lines joined with `\n`) plus its event type, in bytes.
 ///
-/// What happens when a limit is exceeded is described on
-/// [`DecodeError`]. A decoder never holds more than about one line limit of
-/// unfinished line, plus one event limit and one line limit of event in progress,
-/// plus the items it has queued and not yet handed out.
+/// What happens when a limit is exceeded is described on [`DecodeError`]. Between
+/// feeds a decoder holds at most about the event limit plus three times the line limit
+/// (a `data` line still arriving is held decoded, and each invalid byte in it can
+/// become a 3-byte U+FFFD), plus the items queued and not yet taken; see
+/// [`Decoder::buffered_len`](super::Decoder::buffered_len).
 ///
 /// ```
 /// use sse_core::Limits;
@@ -71,7 +72,9 @@ impl Default for Limits {
 /// Both errors discard the event in progress — its data, its type and any `id` it
 /// carried — so a truncated event is never dispatched. The decoder then skips lines
 /// up to and including the next blank line (an `id` or `retry` among them has no
-/// effect) and decodes normally from there.
+/// effect, and no further error is reported for them) and decodes normally from
+/// there. The end of the stream ([`finish`](super::Decoder::finish)) or a
+/// [`restart`](super::Decoder::restart) also ends the skipping.
 ///
 /// One exception: a comment line (starting with `:`) that is too long is reported
 /// and skipped alone, since comments never belong to an event; the event in progress

@@ -382,3 +382,40 @@ fn errors_display_their_limit() {
     );
     assert_eq!(vec![Limits::default().line_limit()], [16 << 20]);
 }
+
+#[test]
+fn decoder_and_items_can_cross_threads() {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<Decoder>();
+    send_sync::<Decoded>();
+    send_sync::<DecodeError>();
+    send_sync::<Limits>();
+}
+
+#[test]
+fn finish_and_restart_end_the_skipping_of_a_dropped_event() {
+    let limits = Limits::default().max_event(3);
+    let mut decoder = Decoder::with_limits(limits);
+    decoder.feed(b"data: too large\ndata: x\n");
+    decoder.restart();
+    decoder.feed(b"data: ok\n\n");
+    assert_eq!(drain(&mut decoder), [msg("ok")]);
+
+    decoder.feed(b"id: 5\ndata: too large\n");
+    decoder.finish();
+    decoder.restart();
+    decoder.feed(b"data: ok\n\n");
+    assert_eq!(drain(&mut decoder), [msg("ok")]);
+}
+
+#[test]
+fn lines_of_a_dropped_event_report_nothing_more() {
+    let limits = Limits::default().max_line(10).max_event(4);
+    let items = decode_every_way(
+        limits,
+        b"data: 12345\ndata: a very long line indeed\nretry: 5\n\ndata: 1\n\n",
+    );
+    assert_eq!(items, [too_long(10), msg("1")]);
+    let items = decode_every_way(limits, b"data: 1234\ndata: 5\ndata: far too long\n\n");
+    assert_eq!(items, [too_large(4)]);
+}

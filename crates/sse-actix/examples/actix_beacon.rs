@@ -12,7 +12,7 @@
 //! The port is the first argument, or `PORT`, or 3000.
 //!
 //! ```text
-//! cargo run -p sse-actix --example beacon -- 3000
+//! cargo run -p sse-actix --example actix_beacon -- 3000
 //! curl -N 'localhost:3000/eth/v1/events?topics=head,block'
 //! curl -i 'localhost:3000/eth/v1/events?topics=head,bogus'
 //! ```

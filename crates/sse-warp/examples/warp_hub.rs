@@ -12,7 +12,7 @@
 //! The port is the first argument, or `PORT`, or 3000.
 //!
 //! ```text
-//! cargo run -p sse-warp --example hub -- 3000
+//! cargo run -p sse-warp --example warp_hub -- 3000
 //! curl -N localhost:3000/events
 //! curl -d 'hello' localhost:3000/publish/news
 //! ```

@@ -10,7 +10,7 @@
 //!   slot, a `finalized_checkpoint` at each epoch boundary (32 slots).
 //!
 //! ```text
-//! cargo run -p sse-tokio --example beacon --features axum,serde
+//! cargo run -p sse-tokio --example axum_beacon --features axum,serde
 //! curl -N 'localhost:3000/eth/v1/events?topics=head,block'
 //! curl -i 'localhost:3000/eth/v1/events?topics=head,bogus'
 //! ```

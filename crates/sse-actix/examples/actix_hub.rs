@@ -14,7 +14,7 @@
 //! `Compress` middleware, which leaves event streams alone.
 //!
 //! ```text
-//! cargo run -p sse-actix --example hub -- 3000
+//! cargo run -p sse-actix --example actix_hub -- 3000
 //! curl -N localhost:3000/events
 //! curl -d 'hello' localhost:3000/publish/news
 //! ```

@@ -1,0 +1,115 @@
+//! Running the server: bind, print the URL, serve until Ctrl-C or SIGTERM, then end
+//! every stream and exit.
+
+use std::future::Future;
+use std::io::{self, Write};
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use sse_core::hub::Hub;
+use tokio::net::TcpListener;
+
+use super::config::ServeConfig;
+use super::hub::build_hub;
+use super::router::router;
+use crate::exit::Failure;
+
+/// How long open requests get to finish after a shutdown signal before the process
+/// exits anyway (event streams end at once; this bounds slow uploads).
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+
+/// `sse serve`: binds `config`'s address, prints
+/// `sse serve: listening on http://ADDR/ (open it in a browser)` and serves until
+/// SIGINT or SIGTERM.
+pub async fn run(config: ServeConfig) -> Result<(), Failure> {
+    let listener = TcpListener::bind(config.addr())
+        .await
+        .map_err(|e| bind_failure(config.addr(), &e))?;
+    let local = listener
+        .local_addr()
+        .map_err(|e| Failure::runtime(format!("sse serve: {e}")))?;
+    let hub = build_hub(config.hub_settings());
+    announce(local);
+    serve(listener, hub, &config, shutdown_signal())
+        .await
+        .map_err(|e| Failure::runtime(format!("sse serve: {e}")))?;
+    eprintln!("sse serve: stopped");
+    Ok(())
+}
+
+/// Serves `hub` on `listener` until `shutdown` completes; then closes the hub (every
+/// stream ends cleanly after the events already published) and waits up to
+/// [`SHUTDOWN_GRACE`] for open requests.
+pub async fn serve(
+    listener: TcpListener,
+    hub: Hub,
+    config: &ServeConfig,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> io::Result<()> {
+    let app = router(hub.clone(), config).into_make_service_with_connect_info::<SocketAddr>();
+    let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
+    let graceful = async move {
+        shutdown.await;
+        eprintln!("sse serve: shutting down");
+        hub.close();
+        let _ = stopping_tx.send(());
+    };
+    let server = axum::serve(listener, app).with_graceful_shutdown(graceful);
+    let deadline = async move {
+        if stopping_rx.await.is_ok() {
+            tokio::time::sleep(SHUTDOWN_GRACE).await;
+        } else {
+            std::future::pending::<()>().await;
+        }
+    };
+    tokio::select! {
+        result = server => result,
+        () = deadline => {
+            eprintln!("sse serve: requests still open after {SHUTDOWN_GRACE:?}; exiting");
+            Ok(())
+        }
+    }
+}
+
+fn bind_failure(addr: SocketAddr, error: &io::Error) -> Failure {
+    let hint = if error.kind() == io::ErrorKind::AddrInUse {
+        " (something else listens there: choose another port with --addr, e.g. --addr 127.0.0.1:0)"
+    } else {
+        ""
+    };
+    Failure::runtime(format!("sse serve: cannot listen on {addr}: {error}{hint}"))
+}
+
+fn announce(local: SocketAddr) {
+    let mut out = io::stdout().lock();
+    let _ = writeln!(
+        out,
+        "sse serve: listening on http://{local}/ (open it in a browser)"
+    );
+    let _ = out.flush();
+}
+
+/// Completes on the first SIGINT (Ctrl-C) or SIGTERM.
+pub async fn shutdown_signal() {
+    let interrupt = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut stream) => {
+                stream.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
+}
