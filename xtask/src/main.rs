@@ -9,6 +9,7 @@
 use std::process::ExitCode;
 
 mod compat;
+mod bench;
 mod steps;
 
 fn main() -> ExitCode {
@@ -20,6 +21,7 @@ fn main() -> ExitCode {
     let result = match command {
         "test" => steps::test(rest),
         "compat" => compat::run(rest),
+        "bench" => bench::bench(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())
@@ -42,4 +44,6 @@ commands:
            docs with warnings denied, compatibility matrix (what CI runs)
   compat   every server adapter × every client on one scripted scenario
            [--server NAME]... [--client NAME]... [--jobs N]
+  bench    criterion benchmarks and the fan-out benchmark against the peers;
+           `--quick` for a short run; report in target/bench-report/
   help     this text";
