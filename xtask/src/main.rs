@@ -8,8 +8,8 @@
 
 use std::process::ExitCode;
 
-mod compat;
 mod bench;
+mod compat;
 mod steps;
 
 fn main() -> ExitCode {
