@@ -13,7 +13,7 @@ use sse_async_std::{EventFrames, HubHandler, SseConnExt};
 use sse_core::hub::{Hub, Subscription, Topic, TopicFilter};
 use sse_core::stream::{Chunk, FrameSource, KeepAlive, StreamOptions};
 use sse_core::{ClientConfig, Disconnect, Event, MessageEvent, StopReason};
-use support::{Runtime, eventually};
+use support::{Runtime, Server, eventually};
 use trillium::{Conn, Status};
 
 /// Reconnects fast: the tests wait on behaviour, never on the clock.
@@ -47,6 +47,18 @@ async fn expect_open(source: &mut EventSource) {
         Some(Ok(SourceEvent::Open)) => {}
         other => panic!("expected Open, got {other:?}"),
     }
+}
+
+/// A hub with a 20 ms keep-alive (a server notices a client gone at its next write),
+/// served by a `HubHandler`, and a client of it whose stream is open.
+async fn open_client_of_a_hub(runtime: Runtime) -> (Hub, Server, EventSource) {
+    let options =
+        StreamOptions::default().keep_alive(Some(KeepAlive::new(Duration::from_millis(20))));
+    let hub = Hub::builder().stream_options(options).build();
+    let server = runtime.serve(HubHandler::new(hub.clone())).await;
+    let mut client = source(runtime, &server.url("/"), quick());
+    expect_open(&mut client).await;
+    (hub, server, client)
 }
 
 fn topic() -> Topic {
@@ -160,12 +172,7 @@ fn reconnect_resumes_from_last_event_id_without_loss_or_duplicates() {
 fn dropping_the_client_frees_the_subscription() {
     for runtime in Runtime::ALL {
         runtime.block_on(async move {
-            let options = StreamOptions::default()
-                .keep_alive(Some(KeepAlive::new(Duration::from_millis(20))));
-            let hub = Hub::builder().stream_options(options).build();
-            let server = runtime.serve(HubHandler::new(hub.clone())).await;
-            let mut client = source(runtime, &server.url("/"), quick());
-            expect_open(&mut client).await;
+            let (hub, _server, mut client) = open_client_of_a_hub(runtime).await;
             hub.publish(&topic(), Event::new("hello")).unwrap();
             assert_eq!(next_message(&mut client).await.data(), "hello");
             assert_eq!(hub.stats().subscribers, 1);
@@ -182,12 +189,7 @@ fn dropping_the_client_frees_the_subscription() {
 fn closing_the_client_ends_its_stream_and_frees_the_subscription() {
     for runtime in Runtime::ALL {
         runtime.block_on(async move {
-            let options = StreamOptions::default()
-                .keep_alive(Some(KeepAlive::new(Duration::from_millis(20))));
-            let hub = Hub::builder().stream_options(options).build();
-            let server = runtime.serve(HubHandler::new(hub.clone())).await;
-            let mut client = source(runtime, &server.url("/"), quick());
-            expect_open(&mut client).await;
+            let (hub, _server, mut client) = open_client_of_a_hub(runtime).await;
             client.close();
             assert!(client.next_item().await.is_none());
             eventually("the server drops the subscription", || {
