@@ -2,17 +2,16 @@
 
 mod support;
 
-use std::convert::Infallible;
 use std::sync::{Arc, Mutex};
-use std::task::{Context, Poll};
 use std::time::Duration;
 
 use futures_lite::stream;
 use sse_async_std::client::{EventSource, SourceEvent};
 use sse_async_std::{EventFrames, HubHandler, SseConnExt};
-use sse_core::hub::{Hub, Subscription, Topic, TopicFilter};
-use sse_core::stream::{Chunk, FrameSource, KeepAlive, StreamOptions};
+use sse_core::hub::{Hub, Topic, TopicFilter};
+use sse_core::stream::{KeepAlive, StreamOptions};
 use sse_core::{ClientConfig, Disconnect, Event, MessageEvent, StopReason};
+use sse_testkit::limited::Limited;
 use support::{Runtime, Server, eventually};
 use trillium::{Conn, Status};
 
@@ -92,26 +91,6 @@ fn client_receives_hub_events_in_order() {
     }
 }
 
-/// A subscription that ends its response after `left` frames, so the client has to
-/// reconnect and resume.
-struct EndAfter {
-    inner: Subscription,
-    left: usize,
-}
-
-impl FrameSource for EndAfter {
-    type Error = Infallible;
-
-    fn poll_chunk(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Chunk, Infallible>>> {
-        if self.left == 0 {
-            return Poll::Ready(None);
-        }
-        let chunk = std::task::ready!(self.inner.poll_chunk(cx));
-        self.left -= 1;
-        Poll::Ready(chunk)
-    }
-}
-
 #[test]
 fn reconnect_resumes_from_last_event_id_without_loss_or_duplicates() {
     for runtime in Runtime::ALL {
@@ -128,7 +107,7 @@ fn reconnect_resumes_from_last_event_id_without_loss_or_duplicates() {
                         let id = conn.last_event_id();
                         resumed_from.lock().unwrap().push(id.clone());
                         let inner = hub.subscribe_from(TopicFilter::all(), id.as_ref()).unwrap();
-                        conn.with_sse(EndAfter { inner, left: 3 }, hub.stream_options())
+                        conn.with_sse(Limited::new(inner, 3), hub.stream_options())
                     }
                 }
             };
