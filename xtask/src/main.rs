@@ -8,6 +8,8 @@
 
 use std::process::ExitCode;
 
+mod bench;
+mod compat;
 mod steps;
 
 fn main() -> ExitCode {
@@ -18,6 +20,8 @@ fn main() -> ExitCode {
     };
     let result = match command {
         "test" => steps::test(rest),
+        "compat" => compat::run(rest),
+        "bench" => bench::bench(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())
@@ -38,4 +42,8 @@ const USAGE: &str = "usage: cargo xtask <command>
 commands:
   test     fmt check, clippy -D warnings, no_std build, all tests and doc tests,
            docs with warnings denied, compatibility matrix (what CI runs)
+  compat   every server adapter × every client on one scripted scenario
+           [--server NAME]... [--client NAME]... [--jobs N]
+  bench    criterion benchmarks and the fan-out benchmark against the peers;
+           `--quick` for a short run; report in target/bench-report/
   help     this text";

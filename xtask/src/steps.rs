@@ -45,6 +45,11 @@ const STEPS: &[Step] = &[
         args: &["doc", "--workspace", "--no-deps", "--all-features"],
         env: &[("RUSTDOCFLAGS", "-D warnings")],
     },
+    Step {
+        name: "compat",
+        args: &["run", "--quiet", "--package", "xtask", "--", "compat"],
+        env: &[],
+    },
 ];
 
 /// Runs every step; `--skip STEP` (repeatable) leaves one out, for local iteration.

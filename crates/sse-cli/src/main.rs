@@ -1,3 +1,7 @@
-//! The `sse` command (work in progress).
+//! The `sse` command; see the `sse_cli` library docs or `sse --help`.
 
-fn main() {}
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    sse_cli::main()
+}

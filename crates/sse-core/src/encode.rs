@@ -123,10 +123,10 @@ fn write_head(event: &Event, out: &mut BytesMut) {
         write_comment(comment, out);
     }
     if let Some(ty) = event.event_type() {
-        write_field(b"event", ty.as_bytes(), out);
+        write_field(b"event", ty.value_bytes(), out);
     }
     if let Some(id) = event.id() {
-        write_field(b"id", id.as_bytes(), out);
+        write_field(b"id", id.value_bytes(), out);
     }
     if let Some(retry) = event.retry() {
         let mut digits = [0u8; 40];
@@ -138,8 +138,8 @@ fn head_len(event: &Event) -> usize {
     let comments: usize = event.comments().map(comment_len).sum();
     let ty = event
         .event_type()
-        .map_or(0, |t| field_len(b"event", t.as_bytes()));
-    let id = event.id().map_or(0, |i| field_len(b"id", i.as_bytes()));
+        .map_or(0, |t| field_len(b"event", t.value_bytes()));
+    let id = event.id().map_or(0, |i| field_len(b"id", i.value_bytes()));
     let retry = event.retry().map_or(0, |r| {
         let mut digits = [0u8; 40];
         field_len(b"retry", decimal(r.as_millis(), &mut digits))

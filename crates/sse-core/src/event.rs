@@ -27,13 +27,16 @@
 //! # }
 //! ```
 
+mod field_text;
+
 use alloc::string::String;
-use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::fmt;
 use core::time::Duration;
 
 use bytes::Bytes;
+
+use self::field_text::FieldText;
 
 /// Which field a [`FieldError`] is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -133,7 +136,11 @@ fn check(field: Field, value: &str) -> Result<(), FieldError> {
 /// An event id: any text without CR, LF or NUL (a parser drops an id with NUL).
 ///
 /// The empty id is valid: sending it resets the client's last event ID, so the next
-/// reconnection carries no `Last-Event-ID`. Cloning is cheap (a reference count).
+/// reconnection carries no `Last-Event-ID`.
+///
+/// Ids of up to 23 bytes are stored in the value itself (no allocation); longer ones
+/// are shared behind a reference count. Either way cloning is cheap, and ids compare,
+/// order and hash exactly as their text.
 ///
 /// ```
 /// use sse_core::EventId;
@@ -141,24 +148,24 @@ fn check(field: Field, value: &str) -> Result<(), FieldError> {
 /// assert!(EventId::new("bad\0id").is_err());
 /// ```
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct EventId(Arc<str>);
+pub struct EventId(FieldText);
 
 impl EventId {
     /// Validates `value` as an event id.
     pub fn new(value: impl AsRef<str>) -> Result<Self, FieldError> {
         let value = value.as_ref();
         check(Field::Id, value)?;
-        Ok(EventId(Arc::from(value)))
+        Ok(EventId(FieldText::new(value)))
     }
 
     /// The empty id (resets the client's last event ID).
     pub fn empty() -> Self {
-        EventId(Arc::from(""))
+        EventId(FieldText::EMPTY)
     }
 
     /// The id as text.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
 
     /// Whether this is the empty id.
@@ -177,64 +184,75 @@ impl Default for EventId {
 ///
 /// Clients dispatch an event whose type is empty or unset as `message`.
 ///
+/// Stored like [`EventId`]: up to 23 bytes inline, longer types shared.
+///
 /// ```
 /// use sse_core::EventType;
 /// assert_eq!(EventType::new("chain_reorg").unwrap().as_str(), "chain_reorg");
 /// assert!(EventType::new("two\rlines").is_err());
 /// ```
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct EventType(Arc<str>);
+pub struct EventType(FieldText);
 
 impl EventType {
     /// Validates `value` as an event type.
     pub fn new(value: impl AsRef<str>) -> Result<Self, FieldError> {
         let value = value.as_ref();
         check(Field::Event, value)?;
-        Ok(EventType(Arc::from(value)))
+        Ok(EventType(FieldText::new(value)))
     }
 
     /// The type as text.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
 }
 
 macro_rules! text_newtype_impls {
     ($ty:ident) => {
+        impl $ty {
+            /// The value's bytes, without the UTF-8 check of `as_str` (for the
+            /// encoder and for comparisons).
+            #[inline]
+            pub(crate) fn value_bytes(&self) -> &[u8] {
+                self.0.as_bytes()
+            }
+        }
+
         impl fmt::Debug for $ty {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                fmt::Debug::fmt(&*self.0, f)
+                fmt::Debug::fmt(self.as_str(), f)
             }
         }
 
         impl fmt::Display for $ty {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.0)
+                f.write_str(self.as_str())
             }
         }
 
         impl AsRef<str> for $ty {
             fn as_ref(&self) -> &str {
-                &self.0
+                self.as_str()
             }
         }
 
         impl core::ops::Deref for $ty {
             type Target = str;
             fn deref(&self) -> &str {
-                &self.0
+                self.as_str()
             }
         }
 
         impl PartialEq<str> for $ty {
             fn eq(&self, other: &str) -> bool {
-                &*self.0 == other
+                self.value_bytes() == other.as_bytes()
             }
         }
 
         impl PartialEq<&str> for $ty {
             fn eq(&self, other: &&str) -> bool {
-                &*self.0 == *other
+                self.value_bytes() == other.as_bytes()
             }
         }
 
@@ -521,6 +539,29 @@ mod tests {
         assert_eq!(ev.data(), Some(&b"d"[..]));
         assert_eq!(ev.retry(), Some(Duration::from_millis(10)));
         assert_eq!(ev.comments().collect::<Vec<_>>(), [&b"c"[..]]);
+    }
+
+    #[test]
+    fn ids_and_types_behave_as_their_text_at_every_length() {
+        use alloc::format;
+        // Lengths around the 23 bytes kept inline, ending in ASCII or in a character
+        // of two, three or four bytes.
+        for tail in ["x", "é", "€", "😀"] {
+            for len in 20..=28 {
+                let text = "a".repeat(len - tail.len()) + tail;
+                let id = EventId::new(&text).unwrap();
+                let ty: EventType = text.parse().unwrap();
+                assert_eq!((id.as_str(), &*id, id.as_ref()), (&*text, &*text, &*text));
+                assert!(id == *text && id == text.as_str() && ty == text.as_str());
+                assert_eq!(ty.as_str(), text);
+                assert_eq!(format!("{id}|{id:?}"), format!("{text}|{text:?}"));
+                assert_eq!(EventId::try_from(text.clone()).unwrap(), id);
+                assert_eq!(EventType::try_from(text.as_str()).unwrap(), ty);
+                let shorter = EventId::new(&text[..len - tail.len()]).unwrap();
+                assert_eq!(shorter.cmp(&id), core::cmp::Ordering::Less);
+                assert_ne!(shorter, id);
+            }
+        }
     }
 
     #[test]

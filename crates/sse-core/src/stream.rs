@@ -206,6 +206,20 @@ pub trait FrameSource {
     /// The next chunk; `Ready(None)` when the source is finished. Like a `Stream`, it
     /// registers `cx`'s waker when it returns `Pending`.
     fn poll_chunk(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Chunk, Self::Error>>>;
+
+    /// Like [`poll_chunk`](Self::poll_chunk), but the chunk may hold several whole
+    /// frames that are ready together, up to about `max_bytes`. [`FrameStream`] reads
+    /// its source this way, so that a busy stream hands its HTTP layer a few large
+    /// chunks instead of many small ones (hyper, for one, queues at most 16 chunks per
+    /// `writev`). The default is one chunk of `poll_chunk`; a hub subscription gathers.
+    fn poll_gathered(
+        &mut self,
+        cx: &mut Context<'_>,
+        max_bytes: usize,
+    ) -> Poll<Option<Result<Chunk, Self::Error>>> {
+        let _ = max_bytes;
+        self.poll_chunk(cx)
+    }
 }
 
 impl<S: FrameSource + ?Sized> FrameSource for &mut S {
@@ -213,6 +227,14 @@ impl<S: FrameSource + ?Sized> FrameSource for &mut S {
 
     fn poll_chunk(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Chunk, Self::Error>>> {
         (**self).poll_chunk(cx)
+    }
+
+    fn poll_gathered(
+        &mut self,
+        cx: &mut Context<'_>,
+        max_bytes: usize,
+    ) -> Poll<Option<Result<Chunk, Self::Error>>> {
+        (**self).poll_gathered(cx, max_bytes)
     }
 }
 
@@ -231,6 +253,10 @@ pub trait Timer {
     fn poll_expired(&mut self, cx: &mut Context<'_>) -> Poll<()>;
 }
 
+/// Bytes of whole frames a [`FrameStream`] lets its source gather into one chunk
+/// (see [`FrameSource::poll_gathered`]).
+pub const GATHER_BYTES: usize = 16 * 1024;
+
 /// The body of one SSE response. See the [module docs](self) for what it sends when.
 ///
 /// Poll it with [`poll_next`](Self::poll_next) (the shape of `Stream::poll_next`);
@@ -245,6 +271,9 @@ pub struct FrameStream<S, T> {
     in_frame: bool,
     /// When bytes were last handed out (keep-alive is due `interval` after it).
     last_sent: Instant,
+    /// Bytes were handed out after `last_sent`: the clock is read once the source has
+    /// nothing more (when the stream goes quiet), not for every chunk.
+    sent_since_clock: bool,
     finished: bool,
 }
 
@@ -262,6 +291,7 @@ impl<S: FrameSource, T: Timer> FrameStream<S, T> {
             preamble: options.preamble.clone(),
             in_frame: false,
             last_sent,
+            sent_since_clock: false,
             finished: false,
         }
     }
@@ -274,7 +304,7 @@ impl<S: FrameSource, T: Timer> FrameStream<S, T> {
         if let Some(preamble) = self.preamble.take() {
             return Poll::Ready(Some(Ok(self.sent(preamble))));
         }
-        match self.source.poll_chunk(cx) {
+        match self.source.poll_gathered(cx, GATHER_BYTES) {
             Poll::Ready(Some(Ok(chunk))) => {
                 self.in_frame = !chunk.ends_frame;
                 Poll::Ready(Some(Ok(self.sent(chunk.bytes))))
@@ -287,7 +317,13 @@ impl<S: FrameSource, T: Timer> FrameStream<S, T> {
                 self.finished = true;
                 Poll::Ready(None)
             }
-            Poll::Pending => self.poll_keep_alive(cx),
+            Poll::Pending => {
+                if self.sent_since_clock {
+                    self.sent_since_clock = false;
+                    self.last_sent = self.timer.now();
+                }
+                self.poll_keep_alive(cx)
+            }
         }
     }
 
@@ -306,10 +342,11 @@ impl<S: FrameSource, T: Timer> FrameStream<S, T> {
         &mut self.source
     }
 
+    /// Notes that `bytes` go out now. The time is read when the source next has nothing
+    /// (see `poll_next`): a burst of frames costs one clock read, not one per frame, and
+    /// silence is still counted from the end of the burst.
     fn sent(&mut self, bytes: Bytes) -> Bytes {
-        if self.keep_alive.is_some() {
-            self.last_sent = self.timer.now();
-        }
+        self.sent_since_clock = self.keep_alive.is_some();
         bytes
     }
 
@@ -337,7 +374,8 @@ impl<S: FrameSource, T: Timer> FrameStream<S, T> {
             }
             let frame = keep_alive.frame.as_bytes().clone();
             self.timer.reset(now + interval);
-            return Poll::Ready(Some(Ok(self.sent(frame))));
+            self.last_sent = now;
+            return Poll::Ready(Some(Ok(frame)));
         }
     }
 }

@@ -1,5 +1,6 @@
-//! What the decoder allocates: one `String` per event (plus one per new `id`), and
-//! nothing for comments, blank lines, or repeated event types.
+//! What the decoder allocates: one `String` per event (plus one per new `id` longer
+//! than 23 bytes), and nothing for comments, blank lines, short ids, or repeated
+//! event types.
 
 mod alloc_counter;
 
@@ -36,12 +37,28 @@ fn a_single_line_event_costs_one_allocation() {
     assert_eq!(count, 200);
 }
 
+/// 200 events, each with a new id of `width` digits.
+fn events_with_new_ids(width: usize) -> Vec<u8> {
+    (0..200)
+        .flat_map(|n| format!("id: {n:0width$}\ndata: payload\n\n").into_bytes())
+        .collect()
+}
+
 #[test]
-fn a_new_id_costs_one_more() {
+fn a_new_short_id_costs_nothing() {
     let mut decoder = Decoder::new();
-    let stream: Vec<u8> = (0..200)
-        .flat_map(|n| format!("id: {n}\ndata: payload\n\n").into_bytes())
-        .collect();
+    // 23 bytes, the longest id stored inline.
+    let stream = events_with_new_ids(23);
+    allocations_for(&mut decoder, &stream);
+    let (count, events) = allocations_for(&mut decoder, &stream);
+    assert_eq!(events, 200);
+    assert_eq!(count, 200);
+}
+
+#[test]
+fn a_new_long_id_costs_one_more() {
+    let mut decoder = Decoder::new();
+    let stream = events_with_new_ids(24);
     allocations_for(&mut decoder, &stream);
     let (count, events) = allocations_for(&mut decoder, &stream);
     assert_eq!(events, 200);

@@ -3,7 +3,8 @@
 use alloc::string::String;
 use core::mem;
 
-use super::message::MessageEvent;
+use super::Item;
+use super::message::{Decoded, MessageEvent};
 use crate::event::{EventId, EventType};
 
 /// Above this capacity a scratch buffer is released instead of kept for reuse, so one
@@ -92,14 +93,23 @@ impl Block {
         self.data.len().saturating_add(self.event_type.len())
     }
 
-    /// Dispatch: the event, if the block had data, carrying `last_event_id` (already
-    /// updated from this block). The data and type buffers are emptied either way.
+    /// Whether a `data` line was seen: dispatching now queues an event.
     #[inline]
-    pub(super) fn take_event(&mut self, last_event_id: &EventId) -> Option<MessageEvent> {
-        if !self.has_data {
-            self.event_type.clear();
-            return None;
-        }
+    pub(super) fn has_data(&self) -> bool {
+        self.has_data
+    }
+
+    /// Dispatch of a block without data: no event, the type buffer is emptied.
+    #[inline]
+    pub(super) fn end_without_event(&mut self) {
+        self.event_type.clear();
+    }
+
+    /// Dispatch of a block with data: its event, carrying `last_event_id`, is
+    /// written into `slot` (a place in the queue), and the data and type buffers are
+    /// emptied.
+    #[inline]
+    pub(super) fn take_event_into(&mut self, slot: &mut Item, last_event_id: &EventId) {
         self.has_data = false;
         self.size_hint = if self.multi_line {
             self.data.len().min(KEEP_CAPACITY)
@@ -107,12 +117,19 @@ impl Block {
             0
         };
         self.multi_line = false;
-        let event_type = self.take_type();
-        Some(MessageEvent {
-            event_type,
+        // The type is set afterwards, and only when there is one: the value
+        // `take_type` returns is read back whole (a stall, as in
+        // `Decoder::dispatch`) even when it is `None`.
+        *slot = Ok(Decoded::Event(MessageEvent {
+            event_type: None,
             data: mem::take(&mut self.data),
             last_event_id: last_event_id.clone(),
-        })
+        }));
+        if !self.event_type.is_empty()
+            && let Ok(Decoded::Event(event)) = slot
+        {
+            event.event_type = self.take_type();
+        }
     }
 
     /// Drops the block in progress: data, type, and the `id` it set (the buffer goes
@@ -135,7 +152,7 @@ impl Block {
         let cached = self
             .type_cache
             .as_ref()
-            .filter(|cached| cached.as_str() == self.event_type)
+            .filter(|cached| cached.value_bytes() == self.event_type.as_bytes())
             .cloned();
         let event_type = cached.or_else(|| {
             // Cannot fail: a line holds no CR or LF.

@@ -66,6 +66,44 @@ impl Hub {
         self.shared.ingest(stamp, topic, event)
     }
 
+    /// Records that the events up to and including `through` that this hub has not
+    /// ingested are gone for good: a distributed store's shared log trimmed them before
+    /// this hub read them (at start-up, the history before the oldest entry still
+    /// kept; after a reconnection, whatever was trimmed meanwhile). A `Last-Event-ID`
+    /// before `through` then reports [`Replay::Expired`](super::Replay::Expired), as if
+    /// those events had been evicted from this hub's window, and [`ingest`](Self::ingest)
+    /// accepts only positions after `through` from now on. An older `through` than an
+    /// earlier one changes nothing.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use sse_core::{Event, EventId};
+    /// use sse_core::hub::{Hub, Position, Replay, ReplayStore, Stamp, StoreError, TopicFilter};
+    ///
+    /// #[derive(Debug)]
+    /// struct LogIds; // ids `ms-seq` assigned by a shared log
+    /// impl ReplayStore for LogIds {
+    ///     fn stamp(&self, _: u64) -> Result<Stamp, StoreError> {
+    ///         Err(StoreError::new("publish to the log"))
+    ///     }
+    ///     fn parse_id(&self, id: &str) -> Option<Position> {
+    ///         let (ms, seq) = id.split_once('-')?;
+    ///         Some(Position::new(ms.parse().ok()?, seq.parse().ok()?))
+    ///     }
+    /// }
+    ///
+    /// let hub = Hub::builder().store(Arc::new(LogIds)).build();
+    /// // The log starts at 7-0; whatever came before was trimmed.
+    /// hub.mark_trimmed(Position::new(6, u64::MAX));
+    /// let id = |text: &str| EventId::new(text).unwrap();
+    /// let sub = hub.subscribe_from(TopicFilter::all(), Some(&id("5-0")))?;
+    /// assert_eq!(sub.replay(), Replay::Expired);
+    /// # Ok::<(), sse_core::hub::SubscribeError>(())
+    /// ```
+    pub fn mark_trimmed(&self, through: super::Position) {
+        self.shared.mark_trimmed(through);
+    }
+
     /// Subscribes to the events on `filter`'s topics published from now on.
     pub fn subscribe(&self, filter: TopicFilter) -> Result<Subscription, SubscribeError> {
         self.subscribe_from(filter, None)

@@ -60,8 +60,9 @@
 //!
 //! # The store seam
 //! Ids come from a [`ReplayStore`] (object-safe, `Send + Sync`); [`MemoryStore`] is
-//! the default. A distributed store (the planned Redis Streams one) assigns ids
-//! elsewhere and feeds each process's hub with [`Hub::ingest`]; its ids parse to
+//! the default. A distributed store (`sse-redis`, on Redis Streams) assigns ids
+//! elsewhere and feeds each process's hub with [`Hub::ingest`] (and
+//! [`Hub::mark_trimmed`] for history it cannot have); its ids parse to
 //! [`Position`]s that order events across processes. The [`store`] module
 //! docs spell out what it plugs in. The window of encoded frames stays in each process
 //! whatever the store, because that is what subscribers read from; keeping it out of

@@ -162,6 +162,7 @@ impl Shared {
         mut event: Event,
     ) -> Result<Vec<Waker>, PublishError> {
         let position = stamp.position();
+        let age = stamp.age();
         let id = stamp.into_id();
         event.set_id(Some(id.clone()));
         let frame = Frame::encode(&event);
@@ -183,7 +184,9 @@ impl Shared {
                 position,
                 topic: topic.clone(),
                 frame,
-                at: now,
+                // An age beyond what `Instant` can go back (only just after boot) counts
+                // from now: kept longer than elsewhere, never lost early.
+                at: now.checked_sub(age).unwrap_or(now),
             });
             let mut registry = lock(&self.registry);
             retired = trim(&mut state.window, &mut registry, now);
@@ -198,6 +201,12 @@ impl Shared {
         remember_last_id(order, topic, id);
         self.counters.published(bytes);
         Ok(wakers)
+    }
+
+    /// Records that events up to `through` are gone from the log this hub mirrors.
+    pub(crate) fn mark_trimmed(&self, through: Position) {
+        let _order = lock(&self.order);
+        write(&self.window).window.mark_trimmed(through);
     }
 
     /// Registers a subscriber and places its cursor (see [`Replay`]).

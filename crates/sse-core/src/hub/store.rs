@@ -7,24 +7,27 @@
 //! [`ReplayStore`] trait. [`MemoryStore`], the default, numbers events itself with ids
 //! `{epoch}-{sequence}`.
 //!
-//! # What a distributed store plugs in (the planned Redis Streams store)
+//! # What a distributed store plugs in (the Redis Streams store, `sse-redis`)
 //! - Ids: Redis assigns them on `XADD` (`1700000000000-3`), asynchronously, and may
 //!   fail. The Redis store's [`stamp`](ReplayStore::stamp) therefore returns an error
 //!   ([`StoreError`], surfaced as `PublishError::Store`), and applications publish
 //!   through the Redis crate's async publisher instead. Each process runs a reader that
 //!   receives every appended entry and hands it to its local hub with
-//!   [`Hub::ingest`](super::Hub::ingest), with a [`Stamp`] made from the stream id; the
+//!   [`Hub::ingest`](super::Hub::ingest), with a [`Stamp`] made from the stream id (and
+//!   [`Stamp::with_age`] from the id's time, so every process ages an entry alike); the
 //!   hub encodes it once per process and fans it out exactly as a local publish.
 //! - Order: [`parse_id`](ReplayStore::parse_id) maps `ms-seq` to
 //!   `Position::new(ms, seq)`, which orders ids across every process.
-//! - History older than the local window: a subscription that resumes from an id
-//!   before the window reports `Replay::Expired`. The Redis adapter reads the range
-//!   after that id from Redis (`XRANGE`, async), sends it, and then subscribes again
-//!   from the last id it read, which the window now covers (`Replay::Resumed`), so the
-//!   join has no gap. None of this needs the hub to do I/O.
+//! - History: the stream is trimmed with the window's bounds, and each process's
+//!   window mirrors what the stream keeps: at start-up the reader ingests the retained
+//!   entries, and [`Hub::mark_trimmed`](super::Hub::mark_trimmed) records that what
+//!   came before is gone. A `Last-Event-ID` is then answered from the window, with no
+//!   I/O, exactly as with [`MemoryStore`]: resumed if Redis still has what follows it,
+//!   `Replay::Expired` if Redis trimmed it.
 
 use alloc::boxed::Box;
 use core::fmt;
+use core::time::Duration;
 
 use crate::event::EventId;
 
@@ -56,18 +59,50 @@ impl Position {
     }
 }
 
-/// The id an event goes out with, and its place in the order of events.
+/// The id an event goes out with, its place in the order of events, and how long ago
+/// it was first published.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stamp {
     position: Position,
     id: EventId,
+    age: Duration,
 }
 
 impl Stamp {
-    /// A stamp. The store must make `position` agree with `id`:
-    /// `parse_id(id) == Some(position)`.
+    /// A stamp for an event published just now. The store must make `position` agree
+    /// with `id`: `parse_id(id) == Some(position)`.
     pub fn new(position: Position, id: EventId) -> Stamp {
-        Stamp { position, id }
+        Stamp {
+            position,
+            id,
+            age: Duration::ZERO,
+        }
+    }
+
+    /// The same stamp for an event first published `age` ago: an entry a distributed
+    /// store's reader reads back from its shared log (at start-up, say). The window then
+    /// ages the event from when it was published, not from when this hub received it,
+    /// so every process evicts it at the same time.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use sse_core::EventId;
+    /// use sse_core::hub::{Position, Stamp};
+    ///
+    /// let stamp = Stamp::new(Position::new(1700, 0), EventId::new("1700-0")?)
+    ///     .with_age(Duration::from_secs(3));
+    /// assert_eq!(stamp.age(), Duration::from_secs(3));
+    /// # Ok::<(), sse_core::FieldError>(())
+    /// ```
+    pub fn with_age(mut self, age: Duration) -> Stamp {
+        self.age = age;
+        self
+    }
+
+    /// How long ago the event was first published ([`Duration::ZERO`] unless set with
+    /// [`with_age`](Self::with_age)).
+    pub fn age(&self) -> Duration {
+        self.age
     }
 
     /// The position.
@@ -117,7 +152,7 @@ impl std::error::Error for StoreError {
 /// Assigns the ids of published events and orders ids read back from clients.
 ///
 /// Object-safe, so a hub holds any store as `Arc<dyn ReplayStore>`; see the
-/// [module docs](self) for what the planned Redis store does with it. Both methods are
+/// [module docs](self) for what the Redis store does with it. Both methods are
 /// called without the hub's locks held (`stamp` under the publishers' ordering lock
 /// only), so they may take a little time, but must not block on I/O.
 pub trait ReplayStore: Send + Sync + fmt::Debug {

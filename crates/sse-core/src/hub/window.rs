@@ -190,6 +190,14 @@ impl Window {
         index
     }
 
+    /// Records that the entries up to `through` that the window never held are gone
+    /// (trimmed from a shared log before this hub read them): a resume from before
+    /// `through` is [`Seek::Expired`], and later entries must come after it.
+    pub(crate) fn mark_trimmed(&mut self, through: Position) {
+        self.last = Some(self.last.map_or(through, |last| last.max(through)));
+        self.last_evicted = Some(self.last_evicted.map_or(through, |e| e.max(through)));
+    }
+
     /// Evicts the oldest entry if it is over a limit at `now`, returning its index and
     /// topic (the caller records the eviction against the topic), and the segment that
     /// left the window with it, if any (the caller drops it outside the hub's locks: it
@@ -351,6 +359,28 @@ mod tests {
         assert_eq!(w.seek(Position::new(1, 11)), Seek::Expired);
         assert_eq!(w.seek(Position::new(1, 16)), Seek::Unknown);
         assert_eq!(w.seek(Position::new(2, 0)), Seek::Unknown);
+    }
+
+    #[test]
+    fn trimmed_history_expires_older_resumes() {
+        let now = Instant::now();
+        let mut w = Window::new(limits(10));
+        w.mark_trimmed(Position::new(1, 4));
+        assert_eq!(w.seek(Position::new(1, 3)), Seek::Expired);
+        assert_eq!(w.seek(Position::new(1, 4)), Seek::From(0));
+        assert_eq!(w.seek(Position::new(1, 5)), Seek::Unknown);
+        assert_eq!(w.last_position(), Some(Position::new(1, 4)));
+        w.push(entry(5, "t", now));
+        w.push(entry(6, "t", now));
+        assert_eq!(w.seek(Position::new(1, 5)), Seek::From(1));
+        // A gap later on: entries before it stay readable, but no resume crosses it.
+        w.mark_trimmed(Position::new(1, 9));
+        assert_eq!(w.seek(Position::new(1, 6)), Seek::Expired);
+        assert_eq!(w.seek(Position::new(1, 9)), Seek::From(2));
+        // An older mark changes nothing.
+        w.mark_trimmed(Position::new(1, 2));
+        assert_eq!(w.seek(Position::new(1, 9)), Seek::From(2));
+        assert_eq!(w.last_position(), Some(Position::new(1, 9)));
     }
 
     #[test]

@@ -1,0 +1,168 @@
+//! The demo page in headless Chromium: it subscribes with the browser's `EventSource`
+//! and shows what is published over HTTP.
+//!
+//! The page mirrors its state in the tab title (`open · 1 event · DATA — sse hub`);
+//! the test reads the title from Chromium's DevTools HTTP endpoint (`/json/list`), so
+//! it needs no WebSocket client. Without Chromium the test says "skipped" (and fails
+//! when `CI` is set).
+
+mod harness;
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::thread;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use harness::TIMEOUT;
+use harness::http::{get, publish};
+use harness::process::Server;
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// Chromium, killed and its profile removed when dropped.
+struct Browser {
+    child: Child,
+    profile: PathBuf,
+}
+
+impl Browser {
+    fn open(url: &str) -> Browser {
+        let stamp = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_nanos();
+        let profile =
+            std::env::temp_dir().join(format!("sse-cli-chromium-{}-{stamp}", std::process::id()));
+        std::fs::create_dir_all(&profile).unwrap();
+        let child = Command::new(CHROMIUM)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--remote-debugging-port=0",
+            ])
+            .arg(format!("--user-data-dir={}", profile.display()))
+            .arg(url)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromium");
+        Browser { child, profile }
+    }
+
+    /// The DevTools port, from the file Chromium writes into its profile.
+    fn devtools_port(&self) -> u16 {
+        let file = self.profile.join("DevToolsActivePort");
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            if let Ok(text) = std::fs::read_to_string(&file)
+                && let Some(port) = text.lines().next().and_then(|l| l.trim().parse().ok())
+            {
+                return port;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "chromium wrote no DevToolsActivePort"
+            );
+            thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// The title of the tab showing `url_prefix`, if there is one yet.
+    fn title(&self, port: u16, url_prefix: &str) -> Option<String> {
+        let addr = format!("127.0.0.1:{port}").parse().unwrap();
+        let pages = get(addr, "/json/list", &[]).json();
+        pages
+            .as_array()?
+            .iter()
+            .find(|p| {
+                p["type"] == "page" && p["url"].as_str().is_some_and(|u| u.starts_with(url_prefix))
+            })
+            .and_then(|p| p["title"].as_str().map(str::to_owned))
+    }
+
+    /// Waits until the tab's title satisfies `check`; returns it.
+    fn wait_for_title(
+        &self,
+        port: u16,
+        url_prefix: &str,
+        what: &str,
+        check: impl Fn(&str) -> bool,
+    ) -> String {
+        let deadline = Instant::now() + TIMEOUT;
+        let mut last = None;
+        loop {
+            if let Some(title) = self.title(port, url_prefix) {
+                if check(&title) {
+                    return title;
+                }
+                last = Some(title);
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the page never showed {what}; last title: {last:?}"
+            );
+            thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.profile);
+    }
+}
+
+/// Whether the test can run: Chromium is there, or the reason it is skipped. In CI a
+/// missing Chromium is a failure.
+fn chromium_available() -> bool {
+    if Path::new(CHROMIUM).exists() {
+        return true;
+    }
+    if std::env::var_os("CI").is_some() {
+        panic!(
+            "chromium is not installed at {CHROMIUM}, and CI is set: install the `chromium` package"
+        );
+    }
+    eprintln!("skipped: chromium not installed (no {CHROMIUM})");
+    false
+}
+
+#[test]
+fn demo_page_shows_events_published_over_http() {
+    if !chromium_available() {
+        return;
+    }
+    let server = Server::start(&[]);
+    let page = format!("{}/?topics=browser-test", server.base());
+    let browser = Browser::open(&page);
+    let port = browser.devtools_port();
+
+    browser.wait_for_title(port, &page, "an open connection", |t| t.starts_with("open"));
+    // The page's EventSource is a subscriber of the topic now.
+    let status = get(server.addr, "/status", &[]).json();
+    assert_eq!(
+        status["subscribers"]["by_topic"]["browser-test"], 1,
+        "{status}"
+    );
+
+    // A sub-topic reaches the page's topic; the marker is unique to this run.
+    let marker = format!("hello-from-the-test-{}", std::process::id());
+    publish(server.addr, "browser-test/greetings", &marker);
+    let title = browser.wait_for_title(port, &page, "the published event", |t| t.contains(&marker));
+    assert!(title.starts_with("open · 1 event · "), "{title}");
+
+    // An event on another topic does not reach the page; the next one on its topic does.
+    publish(server.addr, "elsewhere", "not for the page");
+    publish(server.addr, "browser-test", "second");
+    let title = browser.wait_for_title(port, &page, "the second event", |t| t.contains("second"));
+    assert!(title.starts_with("open · 2 events · second"), "{title}");
+}

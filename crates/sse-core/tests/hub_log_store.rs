@@ -1,0 +1,136 @@
+//! The seam a store fed by a shared log (Redis Streams) uses: `Hub::ingest` with aged
+//! stamps, and `Hub::mark_trimmed` for history the hub never held.
+
+use std::sync::Arc;
+use std::task::{Context, Poll, Waker};
+use std::time::Duration;
+
+use sse_core::hub::{
+    Hub, ManualClock, Position, Replay, ReplayStore, Stamp, StoreError, Topic, TopicFilter,
+};
+use sse_core::{Event, EventId};
+
+/// Ids `ms-seq` assigned by a log.
+#[derive(Debug)]
+struct LogIds;
+
+impl ReplayStore for LogIds {
+    fn stamp(&self, _: u64) -> Result<Stamp, StoreError> {
+        Err(StoreError::new("ids are assigned by the shared log"))
+    }
+
+    fn parse_id(&self, id: &str) -> Option<Position> {
+        let (ms, seq) = id.split_once('-')?;
+        Some(Position::new(ms.parse().ok()?, seq.parse().ok()?))
+    }
+}
+
+fn stamp(ms: u64, seq: u64) -> Stamp {
+    Stamp::new(
+        Position::new(ms, seq),
+        EventId::new(format!("{ms}-{seq}")).unwrap(),
+    )
+}
+
+fn id(text: &str) -> EventId {
+    EventId::new(text).unwrap()
+}
+
+fn topic() -> Topic {
+    Topic::new("t").unwrap()
+}
+
+fn data(sub: &mut sse_core::hub::Subscription) -> Vec<String> {
+    let mut cx = Context::from_waker(Waker::noop());
+    let mut out = Vec::new();
+    while let Poll::Ready(Some(frame)) = sub.poll_frame(&mut cx) {
+        let text = String::from_utf8(frame.as_bytes().to_vec()).unwrap();
+        let line = text.lines().find(|l| l.starts_with("data: ")).unwrap();
+        out.push(line["data: ".len()..].to_owned());
+    }
+    out
+}
+
+#[test]
+fn aged_stamps_leave_the_window_when_they_reach_its_age_not_later() {
+    let clock = ManualClock::new();
+    let hub = Hub::builder()
+        .store(Arc::new(LogIds))
+        .clock(Arc::new(clock.clone()))
+        .window_age(Duration::from_secs(60))
+        .build();
+    // Read back at start-up: published 50 s and 10 s ago.
+    hub.ingest(
+        stamp(1, 0).with_age(Duration::from_secs(50)),
+        &topic(),
+        Event::from("old"),
+    )
+    .unwrap();
+    hub.ingest(
+        stamp(2, 0).with_age(Duration::from_secs(10)),
+        &topic(),
+        Event::from("new"),
+    )
+    .unwrap();
+    let resumed = hub
+        .subscribe_from(TopicFilter::all(), Some(&id("0-0")))
+        .unwrap();
+    assert_eq!(resumed.replay(), Replay::Resumed { missed: 2 });
+    // 20 s on, the first is 70 s old, the second 30 s: only the first goes.
+    clock.advance(Duration::from_secs(20));
+    let from_start = hub
+        .subscribe_from(TopicFilter::all(), Some(&id("0-0")))
+        .unwrap();
+    assert_eq!(from_start.replay(), Replay::Expired);
+    let mut from_first = hub
+        .subscribe_from(TopicFilter::all(), Some(&id("1-0")))
+        .unwrap();
+    assert_eq!(from_first.replay(), Replay::Resumed { missed: 1 });
+    assert_eq!(data(&mut from_first), ["new"]);
+}
+
+#[test]
+fn marked_trimmed_history_is_expired_and_later_entries_resume() {
+    let hub = Hub::builder().store(Arc::new(LogIds)).build();
+    // Before anything: every id is unknown.
+    let before = hub
+        .subscribe_from(TopicFilter::all(), Some(&id("3-0")))
+        .unwrap();
+    assert_eq!(before.replay(), Replay::Unknown);
+    // The log kept entries from 5-0 on.
+    hub.mark_trimmed(Position::new(4, u64::MAX));
+    hub.ingest(stamp(5, 0), &topic(), Event::from("a")).unwrap();
+    hub.ingest(stamp(6, 0), &topic(), Event::from("b")).unwrap();
+    let trimmed = hub
+        .subscribe_from(TopicFilter::all(), Some(&id("3-0")))
+        .unwrap();
+    assert_eq!(trimmed.replay(), Replay::Expired);
+    let mut kept = hub
+        .subscribe_from(TopicFilter::all(), Some(&id("5-0")))
+        .unwrap();
+    assert_eq!(kept.replay(), Replay::Resumed { missed: 1 });
+    assert_eq!(data(&mut kept), ["b"]);
+
+    // A gap: entries up to 9 were trimmed before this hub read them.
+    let mut live = hub.subscribe(TopicFilter::all()).unwrap();
+    hub.mark_trimmed(Position::new(9, 0));
+    let err = hub
+        .ingest(stamp(8, 0), &topic(), Event::from("too old"))
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("not after the newest 9-0"),
+        "{err}"
+    );
+    hub.ingest(stamp(10, 0), &topic(), Event::from("c"))
+        .unwrap();
+    let across = hub
+        .subscribe_from(TopicFilter::all(), Some(&id("6-0")))
+        .unwrap();
+    assert_eq!(across.replay(), Replay::Expired, "no resume across a gap");
+    let mut after = hub
+        .subscribe_from(TopicFilter::all(), Some(&id("9-0")))
+        .unwrap();
+    assert_eq!(after.replay(), Replay::Resumed { missed: 1 });
+    assert_eq!(data(&mut after), ["c"]);
+    assert_eq!(data(&mut live), ["c"]);
+}
