@@ -2,18 +2,17 @@
 
 mod support;
 
-use std::convert::Infallible;
 use std::sync::{Arc, Mutex};
-use std::task::{Context, Poll};
 use std::time::Duration;
 
 use futures_lite::stream;
 use sse_async_std::client::{EventSource, SourceEvent};
 use sse_async_std::{EventFrames, HubHandler, SseConnExt};
-use sse_core::hub::{Hub, Subscription, Topic, TopicFilter};
-use sse_core::stream::{Chunk, FrameSource, KeepAlive, StreamOptions};
+use sse_core::hub::{Hub, Topic, TopicFilter};
+use sse_core::stream::{KeepAlive, StreamOptions};
 use sse_core::{ClientConfig, Disconnect, Event, MessageEvent, StopReason};
-use support::{Runtime, eventually};
+use sse_testkit::limited::Limited;
+use support::{Runtime, Server, eventually};
 use trillium::{Conn, Status};
 
 /// Reconnects fast: the tests wait on behaviour, never on the clock.
@@ -49,6 +48,18 @@ async fn expect_open(source: &mut EventSource) {
     }
 }
 
+/// A hub with a 20 ms keep-alive (a server notices a client gone at its next write),
+/// served by a `HubHandler`, and a client of it whose stream is open.
+async fn open_client_of_a_hub(runtime: Runtime) -> (Hub, Server, EventSource) {
+    let options =
+        StreamOptions::default().keep_alive(Some(KeepAlive::new(Duration::from_millis(20))));
+    let hub = Hub::builder().stream_options(options).build();
+    let server = runtime.serve(HubHandler::new(hub.clone())).await;
+    let mut client = source(runtime, &server.url("/"), quick());
+    expect_open(&mut client).await;
+    (hub, server, client)
+}
+
 fn topic() -> Topic {
     Topic::new("t").unwrap()
 }
@@ -80,26 +91,6 @@ fn client_receives_hub_events_in_order() {
     }
 }
 
-/// A subscription that ends its response after `left` frames, so the client has to
-/// reconnect and resume.
-struct EndAfter {
-    inner: Subscription,
-    left: usize,
-}
-
-impl FrameSource for EndAfter {
-    type Error = Infallible;
-
-    fn poll_chunk(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Chunk, Infallible>>> {
-        if self.left == 0 {
-            return Poll::Ready(None);
-        }
-        let chunk = std::task::ready!(self.inner.poll_chunk(cx));
-        self.left -= 1;
-        Poll::Ready(chunk)
-    }
-}
-
 #[test]
 fn reconnect_resumes_from_last_event_id_without_loss_or_duplicates() {
     for runtime in Runtime::ALL {
@@ -116,7 +107,7 @@ fn reconnect_resumes_from_last_event_id_without_loss_or_duplicates() {
                         let id = conn.last_event_id();
                         resumed_from.lock().unwrap().push(id.clone());
                         let inner = hub.subscribe_from(TopicFilter::all(), id.as_ref()).unwrap();
-                        conn.with_sse(EndAfter { inner, left: 3 }, hub.stream_options())
+                        conn.with_sse(Limited::new(inner, 3), hub.stream_options())
                     }
                 }
             };
@@ -160,12 +151,7 @@ fn reconnect_resumes_from_last_event_id_without_loss_or_duplicates() {
 fn dropping_the_client_frees_the_subscription() {
     for runtime in Runtime::ALL {
         runtime.block_on(async move {
-            let options = StreamOptions::default()
-                .keep_alive(Some(KeepAlive::new(Duration::from_millis(20))));
-            let hub = Hub::builder().stream_options(options).build();
-            let server = runtime.serve(HubHandler::new(hub.clone())).await;
-            let mut client = source(runtime, &server.url("/"), quick());
-            expect_open(&mut client).await;
+            let (hub, _server, mut client) = open_client_of_a_hub(runtime).await;
             hub.publish(&topic(), Event::new("hello")).unwrap();
             assert_eq!(next_message(&mut client).await.data(), "hello");
             assert_eq!(hub.stats().subscribers, 1);
@@ -182,12 +168,7 @@ fn dropping_the_client_frees_the_subscription() {
 fn closing_the_client_ends_its_stream_and_frees_the_subscription() {
     for runtime in Runtime::ALL {
         runtime.block_on(async move {
-            let options = StreamOptions::default()
-                .keep_alive(Some(KeepAlive::new(Duration::from_millis(20))));
-            let hub = Hub::builder().stream_options(options).build();
-            let server = runtime.serve(HubHandler::new(hub.clone())).await;
-            let mut client = source(runtime, &server.url("/"), quick());
-            expect_open(&mut client).await;
+            let (hub, _server, mut client) = open_client_of_a_hub(runtime).await;
             client.close();
             assert!(client.next_item().await.is_none());
             eventually("the server drops the subscription", || {

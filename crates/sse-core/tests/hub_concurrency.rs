@@ -81,6 +81,21 @@ fn publish_some(hub: &Hub, p: usize, count: usize) -> Vec<(u64, (Topic, String))
     log
 }
 
+/// Runs [`PUBLISHERS`] publishers at once on threads of `s`, [`PER_PUBLISHER`] events
+/// each, and returns everything they published once all are done.
+fn publish_concurrently<'scope, 'env>(
+    s: &'scope thread::Scope<'scope, 'env>,
+    hub: &'env Hub,
+) -> Log {
+    let publishers: Vec<_> = (0..PUBLISHERS)
+        .map(|p| s.spawn(move || publish_some(hub, p, PER_PUBLISHER)))
+        .collect();
+    publishers
+        .into_iter()
+        .flat_map(|h| h.join().unwrap())
+        .collect()
+}
+
 /// The events of `log` that `filter` receives, after sequence `after` if given.
 fn expected(log: &Log, filter: &TopicFilter, after: Option<u64>) -> Vec<(u64, String)> {
     log.iter()
@@ -137,16 +152,7 @@ fn every_subscriber_gets_exactly_its_topics_in_order() {
                 })
             })
             .collect();
-        let publishers: Vec<_> = (0..PUBLISHERS)
-            .map(|p| {
-                let hub = &hub;
-                s.spawn(move || publish_some(hub, p, PER_PUBLISHER))
-            })
-            .collect();
-        let log: Log = publishers
-            .into_iter()
-            .flat_map(|h| h.join().unwrap())
-            .collect();
+        let log = publish_concurrently(s, &hub);
         assert_eq!(log.len(), PUBLISHERS * PER_PUBLISHER, "ids are unique");
         assert!(hub.close_with(Event::from("bye")));
         for reader in readers {
@@ -211,16 +217,7 @@ fn resuming_mid_publish_joins_replay_to_live_without_gap_or_duplicate() {
                 })
             })
             .collect();
-        let publishers: Vec<_> = (0..PUBLISHERS)
-            .map(|p| {
-                let hub = &hub;
-                s.spawn(move || publish_some(hub, p, PER_PUBLISHER))
-            })
-            .collect();
-        let log: Log = publishers
-            .into_iter()
-            .flat_map(|h| h.join().unwrap())
-            .collect();
+        let log = publish_concurrently(s, &hub);
         resubscribed.wait();
         hub.close();
         for joiner in joiners {

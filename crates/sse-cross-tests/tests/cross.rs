@@ -6,10 +6,8 @@
 #[path = "../../sse-async-std/tests/support/mod.rs"]
 mod support;
 
-use std::convert::Infallible;
 use std::future::Future;
 use std::sync::{Arc, Mutex};
-use std::task::{Context, Poll};
 use std::time::Duration;
 
 use axum::Router;
@@ -19,9 +17,10 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use futures_util::StreamExt;
 use sse_async_std::HubHandler;
-use sse_core::hub::{Hub, Subscription, Topic, TopicFilter};
-use sse_core::stream::{Chunk, FrameSource, KeepAlive, StreamOptions};
+use sse_core::hub::{Hub, Topic, TopicFilter};
+use sse_core::stream::{KeepAlive, StreamOptions};
 use sse_core::{ClientConfig, Disconnect, Event, EventId, StopReason};
+use sse_testkit::limited::Limited;
 use sse_tokio::axum::LastEventId;
 use support::{BOUND, Runtime};
 
@@ -130,26 +129,6 @@ fn tokio_client_stops_on_our_204() {
     }
 }
 
-/// A subscription that ends its response after `left` frames, so the client has to
-/// reconnect and resume.
-struct EndAfter {
-    inner: Subscription,
-    left: usize,
-}
-
-impl FrameSource for EndAfter {
-    type Error = Infallible;
-
-    fn poll_chunk(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Chunk, Infallible>>> {
-        if self.left == 0 {
-            return Poll::Ready(None);
-        }
-        let chunk = std::task::ready!(self.inner.poll_chunk(cx));
-        self.left -= 1;
-        Poll::Ready(chunk)
-    }
-}
-
 /// What the sse-tokio test server shares with its handlers.
 #[derive(Clone)]
 struct App {
@@ -161,7 +140,7 @@ struct App {
 async fn cut_stream(State(app): State<App>, LastEventId(last): LastEventId) -> Response {
     app.resumed_from.lock().unwrap().push(last.clone());
     match app.hub.subscribe_from(TopicFilter::all(), last.as_ref()) {
-        Ok(inner) => sse_tokio::SseBody::new(EndAfter { inner, left: 3 }, app.hub.stream_options())
+        Ok(inner) => sse_tokio::SseBody::new(Limited::new(inner, 3), app.hub.stream_options())
             .into_response(),
         Err(error) => (StatusCode::SERVICE_UNAVAILABLE, error.to_string()).into_response(),
     }

@@ -5,12 +5,12 @@
 //!
 //! | module | holds |
 //! |---|---|
-//! | [`raw`] | [`RawResponse`](raw::RawResponse): a bare HTTP/1.1 client over a loopback socket that shows headers and body bytes exactly as sent |
-//! | [`feed`] | a `Stream` of events fed by hand from the test, which reports its drop |
 //! | [`limited`] | [`Limited`](limited::Limited): a frame source that ends after some frames, to force reconnections |
-//! | [`wait`] | bounded waits on tokio: [`within`](wait::within), [`next`](wait::next), [`eventually`](wait::eventually) |
+//! | `raw` (feature `tokio`) | `RawResponse`: a bare HTTP/1.1 client over a loopback socket that shows headers and body bytes exactly as sent |
+//! | `feed` (feature `tokio`) | a `Stream` of events fed by hand from the test, which reports its drop |
+//! | `wait` (feature `tokio`) | bounded waits on tokio: `within`, `next`, `eventually` |
 //! | `client` (feature `client`) | sse-tokio's `EventSource` set up to reconnect quickly, and expectations on its items |
-//! | [`scenario`] | what every adapter must do on the wire, run by each adapter's tests against its own server |
+//! | `scenario` (feature `tokio`; its `hub` part, `client`) | what every adapter must do on the wire, run by each adapter's tests against its own server |
 //!
 //! Every wait is bounded (a hang fails the test); nothing here asserts on timing.
 //! Helpers panic on what a test must not meet (a timeout, an unexpected item): that
@@ -20,8 +20,12 @@
 
 #[cfg(feature = "client")]
 pub mod client;
+#[cfg(feature = "tokio")]
 pub mod feed;
 pub mod limited;
+#[cfg(feature = "tokio")]
 pub mod raw;
+#[cfg(feature = "tokio")]
 pub mod scenario;
+#[cfg(feature = "tokio")]
 pub mod wait;

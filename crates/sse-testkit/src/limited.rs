@@ -38,3 +38,43 @@ impl<S: FrameSource> FrameSource for Limited<S> {
         polled
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::VecDeque;
+    use std::convert::Infallible;
+
+    use bytes::Bytes;
+
+    use super::*;
+
+    /// Hands out the chunks it was given, then ends.
+    struct Chunks(VecDeque<Chunk>);
+
+    impl FrameSource for Chunks {
+        type Error = Infallible;
+
+        fn poll_chunk(&mut self, _: &mut Context<'_>) -> Poll<Option<Result<Chunk, Infallible>>> {
+            Poll::Ready(self.0.pop_front().map(Ok))
+        }
+    }
+
+    #[test]
+    fn ends_after_the_whole_frames_asked_for_counting_parts_as_one() {
+        let part = |text: &'static str, ends_frame| Chunk::part(Bytes::from(text), ends_frame);
+        let inner = Chunks(VecDeque::from([
+            part("data: a", false),
+            part("\n\n", true),
+            part("data: b\n\n", true),
+            part("data: c\n\n", true),
+        ]));
+        let mut limited = Limited::new(inner, 2);
+        let mut cx = Context::from_waker(std::task::Waker::noop());
+        let mut seen = Vec::new();
+        while let Poll::Ready(Some(Ok(chunk))) = limited.poll_chunk(&mut cx) {
+            seen.push(chunk.into_bytes());
+        }
+        assert_eq!(seen, ["data: a", "\n\n", "data: b\n\n"]);
+        assert!(matches!(limited.poll_chunk(&mut cx), Poll::Ready(None)));
+    }
+}

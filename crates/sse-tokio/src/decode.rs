@@ -92,8 +92,17 @@ impl Decoding {
         Some(Err(EventStreamError::Read(error)))
     }
 
-    fn is_done(&self) -> bool {
-        self.failed
+    /// What the stream yields without reading more: `Some(None)` once it has failed
+    /// or its input ended with nothing left, `Some(Some(event))` when the decoder holds
+    /// an event (or a decode error); `None` when more input is needed.
+    fn ready<E>(&mut self) -> Option<Option<Result<MessageEvent, EventStreamError<E>>>> {
+        if self.failed {
+            return Some(None);
+        }
+        if let Some(event) = self.next_event() {
+            return Some(Some(event));
+        }
+        self.input_ended.then_some(None)
     }
 }
 
@@ -161,14 +170,8 @@ impl<R: AsyncRead> Stream for ReaderEvents<R> {
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let mut this = self.project();
         loop {
-            if this.decoding.is_done() {
-                return Poll::Ready(None);
-            }
-            if let Some(event) = this.decoding.next_event() {
-                return Poll::Ready(Some(event));
-            }
-            if this.decoding.input_ended {
-                return Poll::Ready(None);
+            if let Some(item) = this.decoding.ready() {
+                return Poll::Ready(item);
             }
             let mut read = ReadBuf::new(this.buf);
             match ready!(this.reader.as_mut().poll_read(cx, &mut read)) {
@@ -229,14 +232,8 @@ impl<B: Body> Stream for BodyEvents<B> {
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let mut this = self.project();
         loop {
-            if this.decoding.is_done() {
-                return Poll::Ready(None);
-            }
-            if let Some(event) = this.decoding.next_event() {
-                return Poll::Ready(Some(event));
-            }
-            if this.decoding.input_ended {
-                return Poll::Ready(None);
+            if let Some(item) = this.decoding.ready() {
+                return Poll::Ready(item);
             }
             match ready!(this.body.as_mut().poll_frame(cx)) {
                 None => this.decoding.end_input(),

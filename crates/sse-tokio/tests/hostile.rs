@@ -37,6 +37,12 @@ async fn endless_line_server(
     (url, task)
 }
 
+/// A loopback port nothing listens on (bound, then released).
+async fn unused_port() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    listener.local_addr().unwrap().port()
+}
+
 async fn read_head(socket: &mut TcpStream) {
     let mut head = Vec::new();
     let mut byte = [0u8; 1024];
@@ -117,13 +123,7 @@ async fn a_silent_server_trips_the_idle_timeout_and_the_client_reconnects() {
 
 #[tokio::test]
 async fn connection_refused_is_retried_up_to_max_retries() {
-    // Bind then drop: nothing listens on the port.
-    let port = TcpListener::bind("127.0.0.1:0")
-        .await
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = unused_port().await;
     let config = ClientConfig::default()
         .max_retries(Some(3))
         .min_delay(Duration::from_millis(5))
@@ -156,12 +156,7 @@ async fn connection_refused_is_retried_up_to_max_retries() {
 #[cfg(feature = "rustls")]
 #[tokio::test]
 async fn https_goes_through_rustls_and_a_refused_connection_is_a_transport_error() {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .await
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = unused_port().await;
     let config = ClientConfig::default().max_retries(Some(0));
     let mut source = EventSource::builder(format!("https://127.0.0.1:{port}/"))
         .config(config)
