@@ -1,5 +1,5 @@
 //! `cargo xtask compat`: every server adapter × every client, each cell running the
-//! same scripted scenario (see `crates/sse-compat`), compared with
+//! same scripted scenario (see `tools/sse-compat`), compared with
 //! `xtask/compat/expected.txt`.
 //!
 //! The compat binaries are built once, in debug, in the usual target dir, by the same

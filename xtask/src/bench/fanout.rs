@@ -44,7 +44,7 @@ pub struct Implementation {
     pub label: String,
 }
 
-/// The load generator's JSON line (see `crates/sse-fanout/src/bin/fanout-load`).
+/// The load generator's JSON line (see `tools/sse-fanout/src/bin/fanout-load`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Outcome {
     pub clients_wanted: usize,

@@ -3,7 +3,7 @@
 //! client (on async-std and on smol) reading an sse-tokio axum server.
 
 // The runtimes and bounded waits of sse-async-std's own integration tests.
-#[path = "../../sse-async-std/tests/support/mod.rs"]
+#[path = "../../../crates/sse-async-std/tests/support/mod.rs"]
 mod support;
 
 use std::future::Future;
