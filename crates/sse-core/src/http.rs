@@ -1,25 +1,15 @@
-//! What every HTTP adapter needs and must not re-implement: the response and request
-//! header lists, the content-type check, and reading `Last-Event-ID` and query
-//! parameters.
-//!
-//! The functions take plain strings and bytes, so they serve any HTTP library.
+//! The protocol's HTTP names: header and query-parameter names, the header lists, and
+//! the content-type check. Reading a request (topics, `Last-Event-ID`) is
+//! [`crate::subscribe`]; the response is [`crate::response`].
 //!
 //! ```
-//! use sse_core::http::{is_event_stream, last_event_id};
+//! use sse_core::http::is_event_stream;
 //!
 //! assert!(is_event_stream(b"Text/Event-Stream; charset=utf-8"));
-//! // The header wins; the `lastEventId` query parameter is the fallback for clients
-//! // that cannot set headers.
-//! let id = last_event_id(None, Some("topics=a&lastEventId=17%2D4"));
-//! assert_eq!(id.unwrap().as_str(), "17-4");
+//! assert!(!is_event_stream(b"text/html"));
 //! ```
 
-use alloc::borrow::Cow;
 use alloc::string::String;
-use alloc::vec::Vec;
-
-use crate::event::EventId;
-use crate::hub::{TopicError, TopicFilter};
 
 /// The media type of an event stream.
 pub const CONTENT_TYPE: &str = "text/event-stream";
@@ -32,17 +22,8 @@ pub const LAST_EVENT_ID: &str = "last-event-id";
 /// id in the URL).
 pub const LAST_EVENT_ID_QUERY: &str = "lastEventId";
 
-/// Headers of every event-stream response, lower-case names:
-/// - `content-type: text/event-stream`;
-/// - `cache-control: no-cache`: caches must not store or replay a live stream;
-/// - `x-accel-buffering: no`: nginx passes each frame on at once instead of buffering.
-///
-/// There is never a `content-length`: the body is open-ended.
-pub const RESPONSE_HEADERS: [(&str, &str); 3] = [
-    ("content-type", CONTENT_TYPE),
-    ("cache-control", "no-cache"),
-    ("x-accel-buffering", "no"),
-];
+/// The response headers every adapter sends: [`crate::response::HEADERS`].
+pub const RESPONSE_HEADERS: [(&str, &str); 4] = crate::response::HEADERS;
 
 /// Headers a client sends with every connection attempt (plus `last-event-id` when it
 /// has one).
@@ -60,106 +41,26 @@ pub fn is_event_stream(content_type: &[u8]) -> bool {
     essence.eq_ignore_ascii_case(CONTENT_TYPE.as_bytes())
 }
 
-/// The last event ID of a request: the `Last-Event-ID` header if present, else the
-/// `lastEventId` query parameter. Invalid UTF-8 is replaced (as a parser would); a value
-/// with CR, LF or NUL, or an empty one, counts as absent.
-pub fn last_event_id(header: Option<&[u8]>, query: Option<&str>) -> Option<EventId> {
-    let value: Cow<'_, str> = match header {
-        Some(bytes) => String::from_utf8_lossy(bytes),
-        None => Cow::Owned(query_param(query?, LAST_EVENT_ID_QUERY)?),
-    };
-    let value = value.trim();
-    if value.is_empty() {
-        return None;
-    }
-    EventId::new(value).ok()
-}
-
 /// The query parameter that lists the topics a subscriber wants.
 pub const TOPICS_QUERY: &str = "topics";
 
-/// The topic filter a request asks for: every `topics` query parameter (repeated, or
-/// comma-separated as in `?topics=head,block`; percent-decoded) joined and parsed
-/// with [`TopicFilter::parse_list`], where `*` means every topic. `Ok(None)` when the
-/// query names no topics: the caller decides what that means (usually every topic,
-/// `unwrap_or_else(TopicFilter::all)`; an API may instead require the parameter). A
-/// malformed list is an error that names the bad entry (answer it with 400), not a
-/// silent "everything".
-///
-/// ```
-/// use sse_core::http::topic_filter;
-/// use sse_core::hub::TopicFilter;
-///
-/// assert_eq!(topic_filter(None), Ok(None));
-/// let filter = topic_filter(Some("topics=pets%2Fdogs,birds&topics=fish")).unwrap();
-/// assert_eq!(filter.unwrap().topics().len(), 3);
-/// let everything = topic_filter(Some("lastEventId=7")).unwrap().unwrap_or_else(TopicFilter::all);
-/// assert!(everything.is_all());
-/// assert!(topic_filter(Some("topics=")).is_err());
-/// ```
-pub fn topic_filter(query: Option<&str>) -> Result<Option<TopicFilter>, TopicError> {
-    let lists: Vec<String> = query_params(query.unwrap_or_default(), TOPICS_QUERY).collect();
-    if lists.is_empty() {
-        return Ok(None);
-    }
-    TopicFilter::parse_list(&lists.join(",")).map(Some)
-}
-
-/// The first value of parameter `name` in a URL query string (without the `?`),
-/// percent-decoded, with `+` read as a space (form encoding). Invalid UTF-8 after
-/// decoding is replaced.
-pub fn query_param(query: &str, name: &str) -> Option<String> {
+/// The first value of `name` in a query string (`application/x-www-form-urlencoded`,
+/// decoded by `form_urlencoded`).
+pub(crate) fn query_param(query: &str, name: &str) -> Option<String> {
     query_params(query, name).next()
 }
 
-/// Every value of parameter `name` in a query string, in order, decoded as in
-/// [`query_param`].
-pub fn query_params<'q>(query: &'q str, name: &'q str) -> impl Iterator<Item = String> + 'q {
-    query.split('&').filter_map(move |pair| {
-        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        (percent_decode(key) == name).then(|| percent_decode(value))
-    })
-}
-
-/// Decodes `%XX` escapes and `+`; a `%` not followed by two hex digits is kept as is.
-pub fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut rest = bytes;
-    while let Some((&byte, tail)) = rest.split_first() {
-        rest = tail;
-        match byte {
-            b'+' => out.push(b' '),
-            b'%' => match tail {
-                [hi, lo, after @ ..] => match (hex(*hi), hex(*lo)) {
-                    (Some(hi), Some(lo)) => {
-                        out.push(hi << 4 | lo);
-                        rest = after;
-                    }
-                    _ => out.push(b'%'),
-                },
-                _ => out.push(b'%'),
-            },
-            other => out.push(other),
-        }
-    }
-    match String::from_utf8(out) {
-        Ok(text) => text,
-        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
-    }
-}
-
-fn hex(digit: u8) -> Option<u8> {
-    match digit {
-        b'0'..=b'9' => Some(digit - b'0'),
-        b'a'..=b'f' => Some(digit - b'a' + 10),
-        b'A'..=b'F' => Some(digit - b'A' + 10),
-        _ => None,
-    }
+/// Every value of `name` in a query string, in order.
+pub(crate) fn query_params<'q>(query: &'q str, name: &'q str) -> impl Iterator<Item = String> + 'q {
+    form_urlencoded::parse(query.as_bytes())
+        .filter(move |(key, _)| key == name)
+        .map(|(_, value)| value.into_owned())
 }
 
 #[cfg(test)]
 mod tests {
+    use alloc::vec::Vec;
+
     use super::*;
 
     #[test]
@@ -169,39 +70,6 @@ mod tests {
         assert!(!is_event_stream(b"text/html"));
         assert!(!is_event_stream(b"text/event-streams"));
         assert!(!is_event_stream(b""));
-    }
-
-    #[test]
-    fn last_event_id_prefers_header_then_query() {
-        let both = last_event_id(Some(b"h-1"), Some("lastEventId=q-1"));
-        assert_eq!(both.unwrap().as_str(), "h-1");
-        let query = last_event_id(None, Some("lastEventId=q%201&x=y"));
-        assert_eq!(query.unwrap().as_str(), "q 1");
-        assert!(last_event_id(None, Some("other=1")).is_none());
-        assert!(last_event_id(Some(b""), None).is_none());
-        assert!(last_event_id(None, Some("lastEventId=a%0Ab")).is_none());
-        assert!(last_event_id(None, None).is_none());
-    }
-
-    #[test]
-    fn topic_filter_from_query() {
-        assert_eq!(topic_filter(None), Ok(None));
-        assert_eq!(topic_filter(Some("")), Ok(None));
-        assert_eq!(topic_filter(Some("lastEventId=3")), Ok(None));
-        assert_eq!(topic_filter(Some("x=1")), Ok(None));
-        assert!(topic_filter(Some("topics=*")).unwrap().unwrap().is_all());
-        let filter = topic_filter(Some("topics=a%2Cb&x=1&topics=c"))
-            .unwrap()
-            .unwrap();
-        let names: Vec<_> = filter.topics().iter().map(|t| t.as_str()).collect();
-        assert_eq!(names, ["a", "b", "c"]);
-        let filter = topic_filter(Some("topics=a,b&topics=c%2Fd"))
-            .unwrap()
-            .unwrap();
-        let names: Vec<_> = filter.topics().iter().map(|t| t.as_str()).collect();
-        assert_eq!(names, ["a", "b", "c/d"]);
-        assert!(topic_filter(Some("topics=a,,b")).is_err());
-        assert!(topic_filter(Some("topics=")).is_err());
     }
 
     #[test]

@@ -11,13 +11,30 @@
 //! | [`decode`] | [`Decoder`]: the spec's parsing algorithm as a push decoder with memory limits |
 //! | `client` (std) | `ClientMachine`: the EventSource reconnection state machine, time passed in; `SourceEvent`, the items of client streams |
 //! | `hub` (std) | `Hub` and `Subscription`: encode-once broadcast with topics and replay |
-//! | `http` (std) | what every HTTP adapter needs: response headers, `Last-Event-ID`, `?topics=` |
+//! | `http` (std) | the protocol's HTTP names: headers, query parameters, the content-type check |
+//! | `response` (std) | the adapter contract's response: `SseResponse` (source, stream options, `HEADERS`) and `define_sse!`, which declares every adapter's `Sse` |
+//! | `subscribe` (std) | the adapter contract's request: `SubscribeRequest` (topics + `Last-Event-ID`) and `Rejection` (with its HTTP status) |
+//! | `source` (std) | `EventStream` (any `Stream` of events as a frame source) and `ReaderEvent` (one event whose data is read from a `DataRead`) |
 //! | `stream` (std) | `FrameStream`: a response body's frames with keep-alive, over any timer |
 //!
+//! # The adapter contract
+//! A framework binding implements only its framework's traits over three things from
+//! here: [`SseResponse`](response::SseResponse) (what to send), a
+//! [`Timer`](stream::Timer) (its runtime's clock), and
+//! [`SubscribeRequest`](subscribe::SubscribeRequest) /
+//! [`Rejection`](subscribe::Rejection) (what a client asks of a hub, and the status
+//! when that fails). `CONTRIBUTING.md` at the repository root walks through it.
+//!
 //! # Dependencies
-//! `bytes` (shared frames) and `memchr` (line scanning) only. The optional `json`
-//! feature adds `serde` and `serde_json` for `Event::json`; it is off by default so
-//! the protocol core stays free of them.
+//! - `bytes`: encoded frames are shared `Bytes`, written to every subscriber uncopied.
+//! - `memchr`: the decoder's line-end scan.
+//! - `futures-core` (with `std`): the `Stream` trait, so any stream of events is a
+//!   response source ([`source::EventStream`]); it is `no_std` and holds only traits.
+//! - `form_urlencoded` (with `std`): decoding `?topics=` and `?lastEventId=` exactly as
+//!   browsers encode them, instead of a hand-written percent-decoder.
+//!
+//! The optional `json` feature adds `serde` and `serde_json` for `Event::json`; it is
+//! off by default so the protocol core stays free of them.
 //!
 //! # `no_std`
 //! The event model, the encoder and the decoder need only `alloc`: build with
@@ -42,7 +59,22 @@ pub mod http;
 #[cfg(feature = "std")]
 pub mod hub;
 #[cfg(feature = "std")]
+pub mod response;
+#[cfg(feature = "std")]
+pub mod source;
+#[cfg(feature = "std")]
 pub mod stream;
+#[cfg(feature = "std")]
+pub mod subscribe;
+
+/// What [`define_sse!`] expands to refers to; not public API.
+#[cfg(feature = "std")]
+#[doc(hidden)]
+pub mod __private {
+    pub use bytes::Bytes;
+    pub use core::time::Duration;
+    pub use futures_core::Stream;
+}
 
 #[cfg(feature = "std")]
 pub use client::{
@@ -54,3 +86,7 @@ pub use encode::{DataEncoder, Frame, encode_into, encoded_len};
 pub use event::{Event, EventBuilder, EventId, EventType, Field, FieldError, ForbiddenChar};
 #[cfg(feature = "std")]
 pub use hub::{Hub, Subscription, Topic, TopicFilter};
+#[cfg(feature = "std")]
+pub use response::SseResponse;
+#[cfg(feature = "std")]
+pub use subscribe::{Rejection, SubscribeRequest};

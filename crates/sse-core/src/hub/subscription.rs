@@ -138,6 +138,12 @@ impl Subscription {
         }
     }
 
+    /// The stream options of the hub it reads from (keep-alive, `retry:` hint,
+    /// preamble): what a response of it is sent with.
+    pub fn stream_options(&self) -> &crate::stream::StreamOptions {
+        &self.shared.config.stream_options
+    }
+
     /// How the subscription started (whether its `Last-Event-ID` could be honoured).
     pub fn replay(&self) -> Replay {
         self.replay
