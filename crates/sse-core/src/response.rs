@@ -65,16 +65,14 @@ impl<S: FrameSource> SseResponse<S> {
     /// A response of `source`'s frames with the default options (a keep-alive comment
     /// every 15 s, no `retry:` hint).
     pub fn new(source: S) -> Self {
-        SseResponse::with_options(source, StreamOptions::default())
+        SseResponse {
+            source,
+            options: StreamOptions::default(),
+        }
     }
 }
 
 impl<S> SseResponse<S> {
-    /// A response of `source`'s frames shaped by `options`.
-    pub fn with_options(source: S, options: StreamOptions) -> Self {
-        SseResponse { source, options }
-    }
-
     /// Sends a keep-alive comment whenever the stream has been idle this long (only
     /// between whole frames).
     pub fn keep_alive(mut self, keep_alive: KeepAlive) -> Self {
@@ -100,8 +98,8 @@ impl<S> SseResponse<S> {
         self
     }
 
-    /// Replaces every option.
-    pub fn options_from(mut self, options: StreamOptions) -> Self {
+    /// Replaces every option (keep-alive, `retry:` hint, initial comment) at once.
+    pub fn with_options(mut self, options: StreamOptions) -> Self {
         self.options = options;
         self
     }
@@ -151,7 +149,7 @@ impl From<Subscription> for SseResponse<Subscription> {
     /// A response of a hub subscription, with its hub's stream options.
     fn from(subscription: Subscription) -> Self {
         let options = subscription.stream_options().clone();
-        SseResponse::with_options(subscription, options)
+        SseResponse::new(subscription).with_options(options)
     }
 }
 
@@ -233,6 +231,12 @@ macro_rules! define_sse {
             /// reconnecting.
             pub fn retry(self, retry: $crate::__private::Duration) -> Self {
                 Sse(self.0.retry(retry))
+            }
+
+            /// Replaces every option (keep-alive, `retry:` hint, initial comment) at
+            /// once.
+            pub fn with_options(self, options: $crate::stream::StreamOptions) -> Self {
+                Sse(self.0.with_options(options))
             }
 
             /// Sends this comment when the stream starts.

@@ -25,9 +25,10 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Serialize;
-use sse_tokio::axum::LastEventId;
+use sse_tokio::axum::{LastEventId, SseRejection};
 use sse_tokio::sse_core::hub::{Hub, Topic, TopicFilter};
-use sse_tokio::{Event, EventType, SseBody};
+use sse_tokio::sse_core::subscribe;
+use sse_tokio::{Event, EventType, Sse, SubscribeRequest};
 
 /// The topics this node serves.
 pub const TOPICS: [&str; 8] = [
@@ -60,21 +61,20 @@ fn bad_request(message: String) -> Response {
 /// The topics of `?topics=a,b` (the parameter may also repeat), each checked
 /// against [`TOPICS`]; the error is the message for the 400 answer.
 fn requested_topics(query: Option<&str>) -> Result<TopicFilter, String> {
-    let entries: Vec<String> = query
-        .map(|q| sse_tokio::sse_core::http::query_params(q, "topics").collect())
-        .unwrap_or_default();
-    if entries.is_empty() {
-        return Err("missing required query parameter: topics".into());
+    let filter = subscribe::topics(query)
+        .map_err(|e| e.to_string())?
+        .ok_or("missing required query parameter: topics")?;
+    if filter.is_all() {
+        return Err("invalid topic: *".into());
     }
-    let mut topics = Vec::new();
-    for name in entries.iter().flat_map(|list| list.split(',')) {
-        let name = name.trim();
-        if !TOPICS.contains(&name) {
-            return Err(format!("invalid topic: {name}"));
-        }
-        topics.push(Topic::new(name).map_err(|e| e.to_string())?);
+    match filter
+        .topics()
+        .iter()
+        .find(|t| !TOPICS.contains(&t.as_str()))
+    {
+        Some(unknown) => Err(format!("invalid topic: {}", unknown.as_str())),
+        None => Ok(filter),
     }
-    TopicFilter::from_topics(topics).map_err(|e| e.to_string())
 }
 
 async fn events(
@@ -86,9 +86,9 @@ async fn events(
         Ok(filter) => filter,
         Err(message) => return bad_request(message),
     };
-    match SseBody::subscribe(&hub, filter, last.as_ref()) {
-        Ok(body) => body.into_response(),
-        Err(error) => (StatusCode::SERVICE_UNAVAILABLE, error.to_string()).into_response(),
+    match SubscribeRequest::new(filter, last).subscribe(&hub) {
+        Ok(response) => Sse::from(response).into_response(),
+        Err(rejection) => SseRejection(rejection).into_response(),
     }
 }
 

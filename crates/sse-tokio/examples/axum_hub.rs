@@ -20,38 +20,21 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::Router;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use sse_tokio::axum::LastEventId;
-use sse_tokio::sse_core::hub::{Hub, Topic, TopicFilter};
-use sse_tokio::{Event, KeepAlive, SseBody, StreamOptions, topic_filter};
+use sse_tokio::sse_core::hub::{Hub, Topic};
+use sse_tokio::{Event, KeepAlive, StreamOptions};
 
 /// The application: every route, sharing `hub`.
 pub fn app(hub: Hub) -> Router {
     Router::new()
-        .route("/events", get(events))
+        // Topics, resume after Last-Event-ID, keep-alive, 400/503: one expression.
+        .route("/events", sse_tokio::axum::hub_endpoint(hub.clone()))
         .route("/publish/{*topic}", post(publish))
         .route("/stats", get(stats))
         .with_state(hub)
-}
-
-/// The stream: the topics asked for (all when none), resumed after the client's last
-/// event id.
-async fn events(
-    State(hub): State<Hub>,
-    LastEventId(last): LastEventId,
-    RawQuery(query): RawQuery,
-) -> Response {
-    let filter = match topic_filter(query.as_deref()) {
-        Ok(filter) => filter.unwrap_or_else(TopicFilter::all),
-        Err(error) => return (StatusCode::BAD_REQUEST, error.to_string()).into_response(),
-    };
-    match SseBody::subscribe(&hub, filter, last.as_ref()) {
-        Ok(body) => body.into_response(),
-        Err(error) => (StatusCode::SERVICE_UNAVAILABLE, error.to_string()).into_response(),
-    }
 }
 
 async fn publish(State(hub): State<Hub>, Path(topic): Path<String>, body: String) -> Response {

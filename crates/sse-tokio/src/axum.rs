@@ -1,60 +1,98 @@
-//! axum integration (feature `axum`): [`SseBody`] is `IntoResponse`, and
-//! [`LastEventId`] extracts the id a client resumes from.
+//! axum integration: `IntoResponse` for [`Sse`], the [`LastEventId`] and [`Topics`]
+//! extractors, and [`hub_endpoint`], a hub's stream as a `GET` route.
 //!
 //! ```
-//! use axum::{Router, response::IntoResponse, routing::get};
-//! use futures_util::stream;
-//! use sse_tokio::{Event, EventId, SseBody, axum::LastEventId};
+//! use axum::{Router, routing::get};
+//! use sse_tokio::sse_core::hub::Hub;
 //!
-//! async fn events(LastEventId(last): LastEventId) -> impl IntoResponse {
-//!     // Resume after the id the client saw last (ids here are counters).
-//!     let from = last.and_then(|id| id.parse::<u64>().ok()).map_or(0, |n| n + 1);
-//!     let events = (from..from + 3).filter_map(|n| {
-//!         let id = EventId::new(n.to_string()).ok()?;
-//!         Some(Event::new(format!("tick {n}")).with_id(id))
-//!     });
-//!     SseBody::from_stream(stream::iter(events))
-//! }
-//!
-//! let app: Router = Router::new().route("/events", get(events));
+//! let hub = Hub::new();
+//! let app: Router = Router::new().route("/events", sse_tokio::axum::hub_endpoint(hub));
 //! ```
-
-use std::convert::Infallible;
 
 use axum::extract::FromRequestParts;
 use axum::response::{IntoResponse, Response};
+use axum::routing::{MethodRouter, get_service};
+use http::HeaderValue;
 use http::request::Parts;
 use sse_core::EventId;
+use sse_core::http::LAST_EVENT_ID;
+use sse_core::hub::{Hub, TopicFilter};
 use sse_core::stream::FrameSource;
+use sse_core::subscribe::{self, Rejection};
 
-use crate::{BoxError, SseBody, response};
+use crate::response::rejection_response;
+use crate::{BoxError, Sse};
 
-impl<S> IntoResponse for SseBody<S>
+impl<S> IntoResponse for Sse<S>
 where
     S: FrameSource + Send + Unpin + 'static,
     S::Error: Into<BoxError>,
 {
-    /// The body in a complete event-stream response (see
-    /// [`sse_response`](crate::sse_response)).
     fn into_response(self) -> Response {
-        response::sse_response(axum::body::Body::new(self))
+        http::Response::from(self).map(axum::body::Body::new)
     }
 }
 
-/// The id the client wants to resume after: the `Last-Event-ID` header, or else the
-/// `lastEventId` query parameter (see [`last_event_id`](crate::last_event_id)).
-/// `None` on a first connection. Never rejects.
+/// A hub's event stream as a `GET` route: `?topics=`, resume after `Last-Event-ID`,
+/// the hub's keep-alive, and `400`/`503` with a text reason (see
+/// [`crate::hub_endpoint`]).
+pub fn hub_endpoint<St: Clone + Send + Sync + 'static>(hub: Hub) -> MethodRouter<St> {
+    get_service(crate::hub_endpoint(hub))
+}
+
+impl IntoResponse for crate::hub::HubBody {
+    fn into_response(self) -> Response {
+        Response::new(axum::body::Body::new(self))
+    }
+}
+
+/// A refused subscribe request as an axum response: its status (400 or 503) and its
+/// one-line reason as text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SseRejection(pub Rejection);
+
+impl IntoResponse for SseRejection {
+    fn into_response(self) -> Response {
+        rejection_response(&self.0).map(axum::body::Body::from)
+    }
+}
+
+impl From<Rejection> for SseRejection {
+    fn from(rejection: Rejection) -> Self {
+        SseRejection(rejection)
+    }
+}
+
+/// The last event ID of a request: the `Last-Event-ID` header, or else the
+/// `lastEventId` query parameter (for browsers, whose `EventSource` cannot set headers
+/// on a fresh connection). `None` when neither is there or the value is empty; an id no
+/// server issued (not UTF-8, or with a NUL) is refused with `400`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct LastEventId(pub Option<EventId>);
 
 impl<St: Send + Sync> FromRequestParts<St> for LastEventId {
-    type Rejection = Infallible;
+    type Rejection = SseRejection;
 
-    async fn from_request_parts(parts: &mut Parts, _: &St) -> Result<Self, Infallible> {
-        Ok(LastEventId(response::last_event_id(
-            &parts.headers,
-            &parts.uri,
-        )))
+    async fn from_request_parts(parts: &mut Parts, _: &St) -> Result<Self, SseRejection> {
+        let header = parts.headers.get(LAST_EVENT_ID).map(HeaderValue::as_bytes);
+        Ok(LastEventId(subscribe::last_event_id(
+            header,
+            parts.uri.query(),
+        )?))
+    }
+}
+
+/// The topics a request asks for: every `topics` query parameter (repeated, or
+/// comma-separated; `*` means every topic), or `None` when the query names none. A
+/// list with an invalid entry is refused with `400` naming it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Topics(pub Option<TopicFilter>);
+
+impl<St: Send + Sync> FromRequestParts<St> for Topics {
+    type Rejection = SseRejection;
+
+    async fn from_request_parts(parts: &mut Parts, _: &St) -> Result<Self, SseRejection> {
+        Ok(Topics(subscribe::topics(parts.uri.query())?))
     }
 }
 
@@ -71,7 +109,7 @@ mod tests {
 
     async fn handler(LastEventId(last): LastEventId) -> impl IntoResponse {
         let data = last.map_or_else(|| "none".to_owned(), |id| id.to_string());
-        SseBody::from_stream(stream::iter([Event::new(data)]))
+        Sse::from_stream(stream::iter([Event::new(data)]))
     }
 
     async fn call(request: http::Request<axum::body::Body>) -> (Response, String) {
@@ -104,5 +142,65 @@ mod tests {
         assert_eq!(text, "data: h7\n\n");
         let (_, text) = call(request("/events?lastEventId=q8", None)).await;
         assert_eq!(text, "data: q8\n\n");
+        let (response, text) = call(request("/events?lastEventId=a%00b", None)).await;
+        assert_eq!(response.status(), 400);
+        assert!(text.starts_with("invalid Last-Event-ID"), "{text}");
+    }
+
+    #[tokio::test]
+    async fn hub_endpoint_route_and_topics_extractor() {
+        let hub = Hub::new();
+        let app: Router = Router::new()
+            .route("/events", hub_endpoint(hub.clone()))
+            .route(
+                "/topics",
+                get(
+                    |Topics(t): Topics| async move { format!("{:?}", t.map(|f| f.topics().len())) },
+                ),
+            );
+        let ok = app
+            .clone()
+            .oneshot(
+                http::Request::get("/events?topics=a")
+                    .body(axum::body::Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(ok.status(), 200);
+        assert_eq!(ok.headers()["content-encoding"], "identity");
+        assert_eq!(hub.stats().subscribers, 1);
+        drop(ok);
+        assert_eq!(hub.stats().subscribers, 0);
+        let bad = app
+            .clone()
+            .oneshot(
+                http::Request::get("/events?topics=a,,b")
+                    .body(axum::body::Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(bad.status(), 400);
+        let post = app
+            .clone()
+            .oneshot(
+                http::Request::post("/events")
+                    .body(axum::body::Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(post.status(), 405);
+        let topics = app
+            .oneshot(
+                http::Request::get("/topics?topics=x,y")
+                    .body(axum::body::Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        let text = topics.into_body().collect().await.unwrap().to_bytes();
+        assert_eq!(&text[..], b"Some(2)");
     }
 }

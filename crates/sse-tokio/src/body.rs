@@ -1,39 +1,36 @@
-//! [`SseBody`]: an event stream as an `http_body::Body`.
+//! [`SseBody`]: an event stream as an `http_body::Body`, on tokio's timer.
 
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use bytes::Bytes;
 use futures_core::Stream;
-use sse_core::Event;
+use sse_core::response::SseResponse;
 use sse_core::stream::{FrameSource, FrameStream, StreamOptions};
-use tokio::io::AsyncRead;
 
-use crate::reader::ReaderSource;
-use crate::source::{EventStream, SseItem};
+use crate::Sse;
 use crate::timer::TokioTimer;
 
 /// The body of an SSE response: implements [`http_body::Body`] with `Data = Bytes`, so
-/// it is returned as is from hyper services, axum handlers (with the `axum` feature it
-/// is `IntoResponse`) and any tower service whose response body is generic (tonic's
-/// included).
+/// it is returned as is from hyper services, axum handlers and any tower service whose
+/// response body is generic (tonic's included). [`Sse`] makes it, with the headers
+/// (`http::Response::from(sse)`).
 ///
-/// It sends the options' preamble (initial comment, `retry:` hint), then the source's
-/// frames as they come (the shared `Bytes` of a hub frame is written without a copy),
-/// and a keep-alive frame after each interval of silence, on tokio's timer, only
-/// between whole frames. When the client goes away the server drops the body, which
-/// drops the source: a hub subscription is released at once.
+/// It sends the options' preamble, then the source's frames as they come (the shared
+/// `Bytes` of a hub frame is written without a copy), and a keep-alive after each
+/// interval of silence, on tokio's timer, only between whole frames. When the client
+/// goes away the server drops the body, which drops the source: a hub subscription is
+/// released at once.
 ///
 /// `size_hint` is unknown, so servers send no `Content-Length` (HTTP/1.1 uses chunked
 /// encoding). Polling needs a tokio runtime with the time driver.
 ///
 /// ```
 /// use futures_util::stream;
-/// use sse_core::Event;
-/// use sse_tokio::{SseBody, sse_response};
+/// use sse_tokio::{Event, Sse};
 ///
 /// let events = stream::iter([Event::new("one"), Event::new("two")]);
-/// let response = sse_response(SseBody::from_stream(events));
+/// let response = http::Response::from(Sse::from_stream(events));
 /// assert_eq!(response.headers()["content-type"], "text/event-stream");
 /// ```
 #[derive(Debug)]
@@ -42,8 +39,7 @@ pub struct SseBody<S> {
 }
 
 impl<S: FrameSource> SseBody<S> {
-    /// A body of `source`'s frames, with `options`' keep-alive and preamble. A hub
-    /// subscription is a source: pass it with the hub's `stream_options()`.
+    /// A body of `source`'s frames shaped by `options`.
     pub fn new(source: S, options: &StreamOptions) -> Self {
         SseBody {
             frames: FrameStream::new(source, TokioTimer::new(), options),
@@ -61,29 +57,17 @@ impl<S: FrameSource> SseBody<S> {
     }
 }
 
-impl<S> SseBody<EventStream<S>>
-where
-    S: Stream,
-    S::Item: SseItem,
-{
-    /// A body of `stream`'s items with the default options (a keep-alive comment
-    /// after 15 s of silence, no `retry:` hint).
-    pub fn from_stream(stream: S) -> Self {
-        SseBody::new(EventStream::new(stream), &StreamOptions::default())
-    }
-
-    /// A body of `stream`'s items with `options`.
-    pub fn from_stream_with(stream: S, options: &StreamOptions) -> Self {
-        SseBody::new(EventStream::new(stream), options)
+impl<S: FrameSource> From<SseResponse<S>> for SseBody<S> {
+    fn from(response: SseResponse<S>) -> Self {
+        SseBody {
+            frames: response.into_frames(TokioTimer::new()),
+        }
     }
 }
 
-impl<R: AsyncRead + Unpin> SseBody<ReaderSource<R>> {
-    /// A body of one event, `head` with its data read from `reader`, then the end.
-    /// To send such events among others, yield [`ReaderEvent`](crate::ReaderEvent)s
-    /// from a stream.
-    pub fn from_reader(head: Event, reader: R, options: &StreamOptions) -> Self {
-        SseBody::new(ReaderSource::new(head, reader), options)
+impl<S: FrameSource> From<Sse<S>> for SseBody<S> {
+    fn from(sse: Sse<S>) -> Self {
+        sse.into_inner().into()
     }
 }
 
@@ -109,7 +93,6 @@ where
     }
 }
 
-/// The body as a stream of byte chunks (for frameworks that take a `Stream`).
 impl<S> Stream for SseBody<S>
 where
     S: FrameSource + Unpin,
@@ -131,7 +114,10 @@ mod tests {
     use tokio::io::AsyncWriteExt;
 
     use super::*;
-    use crate::ReaderEvent;
+    use sse_core::Event;
+    use sse_core::source::SseItem;
+
+    use crate::reader_event;
 
     fn options(keep_alive: Duration) -> StreamOptions {
         StreamOptions::default()
@@ -142,7 +128,8 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn preamble_events_then_end() {
         let events = futures_util::stream::iter([Event::new("a"), Event::new("b")]);
-        let body = SseBody::from_stream_with(events, &options(Duration::from_secs(1)));
+        let body =
+            SseBody::from(Sse::from_stream(events).with_options(options(Duration::from_secs(1))));
         let bytes = BodyExt::collect(body).await.unwrap().to_bytes();
         assert_eq!(&bytes[..], b"retry: 250\n\ndata: a\n\ndata: b\n\n");
     }
@@ -152,7 +139,8 @@ mod tests {
         let (tx, rx) = tokio::sync::mpsc::channel::<Event>(1);
         let stream =
             futures_util::stream::unfold(rx, |mut rx| async { rx.recv().await.map(|e| (e, rx)) });
-        let mut body = SseBody::from_stream_with(stream, &options(Duration::from_secs(10)));
+        let mut body =
+            SseBody::from(Sse::from_stream(stream).with_options(options(Duration::from_secs(10))));
         assert_eq!(&body.next().await.unwrap().unwrap()[..], b"retry: 250\n\n");
         // Paused clock: the runtime jumps to the keep-alive deadline.
         assert_eq!(&body.next().await.unwrap().unwrap()[..], b":\n\n");
@@ -167,13 +155,14 @@ mod tests {
     async fn no_keep_alive_inside_a_streamed_event() {
         let (mut writer, reader) = tokio::io::duplex(64);
         let items = futures_util::stream::iter([
-            ReaderEvent::new(Event::default(), reader)
+            reader_event(Event::default(), reader)
                 .into_outgoing()
                 .unwrap(),
             Event::new("after").into_outgoing().unwrap(),
         ])
         .chain(futures_util::stream::pending());
-        let mut body = SseBody::from_stream_with(items, &options(Duration::from_secs(1)));
+        let mut body =
+            SseBody::from(Sse::from_stream(items).with_options(options(Duration::from_secs(1))));
         assert_eq!(&body.next().await.unwrap().unwrap()[..], b"retry: 250\n\n");
         writer.write_all(b"part1").await.unwrap();
         assert_eq!(&body.next().await.unwrap().unwrap()[..], b"data: part1");

@@ -5,9 +5,11 @@
 //!
 //! | item | what it is |
 //! |---|---|
-//! | [`SseBody`] | an `http_body::Body<Data = Bytes>` over a hub [`Subscription`](sse_core::hub::Subscription), any `Stream` of events (or of `Result`s), or one event read from an `AsyncRead`; keep-alives on tokio's timer |
-//! | [`sse_response`], [`last_event_id`], [`topic_filter`] | the response head (`200`, `text/event-stream`, `no-cache`, `X-Accel-Buffering: no`, no length); the request's `Last-Event-ID` (header, or `?lastEventId=`) and `?topics=` |
-//! | `axum` (feature) | `IntoResponse` for [`SseBody`], the `LastEventId` extractor |
+//! | [`Sse`] | the response every adapter names the same: from a hub [`Subscription`](sse_core::hub::Subscription) or any `Stream` of events, with `.keep_alive(..)` and `.retry(..)`; `http::Response::from(sse)` for hyper, `IntoResponse` for axum |
+//! | [`hub_endpoint`] | a hub's stream as one tower service: topics, resume, keep-alive, `400`/`503` |
+//! | [`SseBody`] | the `http_body::Body<Data = Bytes>` under [`Sse`], with keep-alives on tokio's timer |
+//! | [`subscribe_request`], [`reader_event`] | a request's topics and `Last-Event-ID` as sse-core's [`SubscribeRequest`]; one event whose data is read from an `AsyncRead` |
+//! | `axum` (feature) | `IntoResponse` for [`Sse`], the `LastEventId` and `Topics` extractors, `axum::hub_endpoint` (a `GET` route) |
 //! | `client` (feature) | `EventSource`: a reconnecting `Stream` of open/message/reconnect items on hyper-util's pooled client, TLS and HTTP/2 optional |
 //! | [`ReaderEvents`], [`BodyEvents`] | any `AsyncRead` or `http_body::Body` (a hyper or reqwest response) as a `Stream` of events |
 //! | `json` (feature `serde`) | streams of serializable values as JSON events |
@@ -29,45 +31,52 @@
 //!
 //! # Quick start: a server
 //! A hub-backed endpoint in axum: publishers call [`Hub::publish`](sse_core::hub::Hub::publish)
-//! from anywhere; each client gets the topics it asks for, resumed after its
-//! `Last-Event-ID` from the hub's replay window. (`examples/axum_hub.rs` is the full
-//! version, `examples/axum_beacon.rs` an Ethereum beacon-API style endpoint.)
+//! from anywhere; each client gets the topics it asks for (`?topics=`), resumed after
+//! its `Last-Event-ID` from the hub's replay window, with `400`/`503` answered for it.
+//! (`examples/axum_hub.rs` is the full version, `examples/axum_beacon.rs` an Ethereum
+//! beacon-API style endpoint.)
+//!
+//! ```
+//! # #[cfg(feature = "axum")]
+//! # fn app() -> axum::Router {
+//! # let hub = sse_tokio::sse_core::hub::Hub::new();
+//! axum::Router::new().route("/events", sse_tokio::axum::hub_endpoint(hub))
+//! # }
+//! ```
+//!
+//! In a handler of your own, the extractors and [`Sse`] do the same in a few lines:
 //!
 //! ```
 //! # #[cfg(feature = "axum")]
 //! # mod server {
-//! use axum::{Router, extract::{RawQuery, State}, http::StatusCode, response::{IntoResponse, Response}, routing::get};
+//! use std::time::Duration;
+//! use axum::extract::State;
+//! use sse_tokio::axum::{LastEventId, SseRejection, Topics};
 //! use sse_tokio::sse_core::hub::{Hub, TopicFilter};
-//! use sse_tokio::{SseBody, axum::LastEventId, topic_filter};
+//! use sse_tokio::{KeepAlive, Sse, SubscribeRequest};
 //!
-//! async fn events(State(hub): State<Hub>, LastEventId(last): LastEventId, RawQuery(query): RawQuery) -> Response {
-//!     let Ok(filter) = topic_filter(query.as_deref()) else {
-//!         return (StatusCode::BAD_REQUEST, "bad topics").into_response();
-//!     };
-//!     let filter = filter.unwrap_or_else(TopicFilter::all);
-//!     match SseBody::subscribe(&hub, filter, last.as_ref()) {
-//!         Ok(body) => body.into_response(),
-//!         Err(closed_or_full) => (StatusCode::SERVICE_UNAVAILABLE, closed_or_full.to_string()).into_response(),
-//!     }
-//! }
-//!
-//! pub fn app(hub: Hub) -> Router {
-//!     Router::new().route("/events", get(events)).with_state(hub)
+//! async fn events(
+//!     State(hub): State<Hub>,
+//!     Topics(topics): Topics,
+//!     LastEventId(last): LastEventId,
+//! ) -> Result<impl axum::response::IntoResponse, SseRejection> {
+//!     let asked = SubscribeRequest::new(topics.unwrap_or_else(TopicFilter::all), last);
+//!     Ok(Sse::from(asked.subscribe(&hub)?).keep_alive(KeepAlive::new(Duration::from_secs(5))))
 //! }
 //! # }
 //! ```
 //!
-//! Any `Stream` of [`Event`]s (or of `Result<Event, E>`) is a body too, in plain hyper
-//! as in axum:
+//! Any `Stream` of [`Event`]s (or of `Result<Event, E>`) is a response too, in plain
+//! hyper as in axum:
 //!
 //! ```
 //! use std::convert::Infallible;
 //! use futures_util::stream;
-//! use sse_tokio::{Event, SseBody, sse_response};
+//! use sse_tokio::{Event, Sse};
 //!
 //! async fn handle(_request: http::Request<()>) -> Result<http::Response<impl http_body::Body>, Infallible> {
 //!     let events = stream::iter([Event::new("hello"), Event::new("world")]);
-//!     Ok(sse_response(SseBody::from_stream(events)))
+//!     Ok(Sse::from_stream(events).into())
 //! }
 //! ```
 //!
@@ -79,9 +88,9 @@
 //! use futures_util::StreamExt;
 //! use sse_tokio::client::{ClientConfig, EventSource, SourceEvent};
 //! # use futures_util::stream;
-//! # use sse_tokio::{Event, SseBody};
+//! # use sse_tokio::{Event, Sse};
 //! # let app = axum::Router::new().route("/events", axum::routing::get(|| async {
-//! #     SseBody::from_stream(stream::iter([Event::new("hello")]))
+//! #     Sse::from_stream(stream::iter([Event::new("hello")]))
 //! # }));
 //! # let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
 //! # let url = format!("http://{}/events", listener.local_addr()?);
@@ -113,9 +122,9 @@
 //!   that error, and the server aborts the response: the client sees a broken stream
 //!   and reconnects with its `Last-Event-ID`. End the stream to end cleanly.
 //! - **Keep-alive** frames go only between whole frames, also while one event's data
-//!   is being read from a reader ([`ReaderEvent`], [`SseBody::from_reader`]).
+//!   is being read from a reader ([`reader_event`]).
 //! - **`Last-Event-ID` without headers.** Browsers send the header on reconnection but
-//!   a page cannot set it on a first connection; [`last_event_id`] (and the axum
+//!   a page cannot set it on a first connection; [`subscribe_request`] (and the axum
 //!   extractor) fall back to the `lastEventId` query parameter:
 //!   `new EventSource('/events?lastEventId=' + encodeURIComponent(savedId))`.
 //! - **HTTP/2** needs nothing: the body has no length, hyper-util's auto server (and
@@ -149,22 +158,21 @@ mod hub;
 pub mod json;
 mod reader;
 mod response;
-mod source;
 mod timer;
 
 pub use body::SseBody;
 pub use decode::{BodyEvents, EventStreamError, ReaderEvents};
-pub use reader::{ReaderEvent, ReaderSource};
-pub use response::{last_event_id, request_last_event_id, set_sse_headers, sse_response};
-pub use source::{EventStream, Outgoing, SseItem};
+pub use hub::{HubBody, HubEndpoint, hub_endpoint};
+pub use reader::reader_event;
+pub use response::{
+    Sse, rejection_response, set_sse_headers, subscribe_request, subscribe_request_from,
+};
 pub use sse_core;
-pub use sse_core::http::topic_filter;
+pub use sse_core::source::{BoxError, EventStream, Outgoing, ReaderEvent, SseItem};
 pub use sse_core::stream::{KeepAlive, StreamOptions};
+pub use sse_core::subscribe::{Rejection, SubscribeRequest};
 pub use sse_core::{Event, EventId, EventType, Frame, MessageEvent};
 pub use timer::TokioTimer;
-
-/// The boxed error that HTTP servers take from bodies.
-pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 #[cfg(test)]
 mod tests {
@@ -175,8 +183,10 @@ mod tests {
         type EventStream = futures_util::stream::Iter<std::vec::IntoIter<crate::Event>>;
         check::<crate::SseBody<crate::EventStream<EventStream>>>();
         check::<crate::SseBody<sse_core::hub::Subscription>>();
-        check::<crate::SseBody<crate::ReaderSource<tokio::io::DuplexStream>>>();
+        check::<crate::Sse<sse_core::hub::Subscription>>();
+        check::<crate::SseBody<sse_core::source::ReaderSource>>();
         check::<crate::ReaderEvent>();
+        check::<crate::HubEndpoint>();
         #[cfg(feature = "client")]
         check::<crate::client::EventSource>();
         #[cfg(feature = "client")]

@@ -1,204 +1,73 @@
-//! One event whose data is read from an [`AsyncRead`]: a large document streamed as
-//! `data:` lines, never held whole.
+//! One event whose data is read from a tokio [`AsyncRead`]: a large document streamed
+//! as `data:` lines, never held whole. The framing is sse-core's
+//! ([`ReaderEvent`]); this module only supplies the read.
 
-use std::fmt;
 use std::io;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use bytes::BytesMut;
-use sse_core::stream::{Chunk, FrameSource};
-use sse_core::{DataEncoder, Event};
+use sse_core::Event;
+use sse_core::source::{DataRead, ReaderEvent};
 use tokio::io::{AsyncRead, ReadBuf};
 
-/// How many bytes of the payload are read per chunk.
-const READ_SIZE: usize = 16 * 1024;
-
-/// A [`FrameSource`] of a single event: the head fields of `head`, then the bytes of
-/// `reader` as the event's data, encoded as they arrive by sse-core's [`DataEncoder`].
+/// An event with `head`'s type, id and retry whose data is `reader`'s bytes, framed as
+/// they arrive (line breaks of any kind split `data:` lines, also across reads) and
+/// never buffered whole. Send it as an item of [`Sse::from_stream`](crate::Sse::from_stream),
+/// or alone with `Sse::new(reader_event(head, reader).into_source())`.
 ///
-/// Every chunk but the last is marked as inside the frame, so a keep-alive never
-/// lands in the middle of the event. Memory use is one read buffer (16 KiB) plus the
-/// chunks the HTTP layer has not written yet (hyper only asks for more when it can
-/// write), whatever the payload's size.
+/// ```
+/// use sse_tokio::{Event, Sse, reader_event};
 ///
-/// A read error ends the source with that error; the frame stays incomplete, so a
-/// client drops the partial event rather than dispatching it.
-pub struct ReaderSource<R> {
-    head: Option<Event>,
-    encoder: Option<DataEncoder>,
-    reader: R,
-    buf: Box<[u8]>,
+/// let document: &'static [u8] = b"line one\nline two";
+/// let sse = Sse::new(reader_event(Event::builder().id("doc-1").build()?, document).into_source());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn reader_event(head: Event, reader: impl AsyncRead + Send + Unpin + 'static) -> ReaderEvent {
+    ReaderEvent::new(head, TokioRead(reader))
 }
 
-impl<R> fmt::Debug for ReaderSource<R> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ReaderSource")
-            .field("head", &self.head)
-            .field("started", &self.encoder.is_some())
-            .finish_non_exhaustive()
-    }
-}
+/// A tokio reader as sse-core's [`DataRead`].
+struct TokioRead<R>(R);
 
-impl<R: AsyncRead + Unpin> ReaderSource<R> {
-    /// The event `head` (type, id, comments, retry; data, if any, goes first) with the
-    /// rest of its data read from `reader`.
-    pub fn new(head: Event, reader: R) -> Self {
-        ReaderSource {
-            head: Some(head),
-            encoder: None,
-            reader,
-            buf: Box::default(),
+impl<R: AsyncRead + Send + Unpin> DataRead for TokioRead<R> {
+    fn poll_read_data(&mut self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
+        let mut read = ReadBuf::new(buf);
+        match Pin::new(&mut self.0).poll_read(cx, &mut read) {
+            Poll::Ready(Ok(())) => Poll::Ready(Ok(read.filled().len())),
+            Poll::Ready(Err(error)) => Poll::Ready(Err(error)),
+            Poll::Pending => Poll::Pending,
         }
     }
-
-    /// Whether the whole frame has been handed out (or the reader failed).
-    pub fn is_finished(&self) -> bool {
-        self.head.is_none() && self.encoder.is_none()
-    }
-}
-
-impl<R: AsyncRead + Unpin> FrameSource for ReaderSource<R> {
-    type Error = io::Error;
-
-    fn poll_chunk(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Chunk, io::Error>>> {
-        let mut out = BytesMut::new();
-        if let Some(head) = self.head.take() {
-            self.encoder = Some(DataEncoder::begin(&head, &mut out));
-            self.buf = vec![0; READ_SIZE].into_boxed_slice();
-        }
-        let Some(encoder) = &mut self.encoder else {
-            return Poll::Ready(None);
-        };
-        let mut read = ReadBuf::new(&mut self.buf);
-        match Pin::new(&mut self.reader).poll_read(cx, &mut read) {
-            Poll::Ready(Ok(())) if read.filled().is_empty() => {
-                if let Some(encoder) = self.encoder.take() {
-                    encoder.finish(&mut out);
-                }
-                self.buf = Box::default();
-                Poll::Ready(Some(Ok(Chunk::part(out.freeze(), true))))
-            }
-            Poll::Ready(Ok(())) => {
-                encoder.push(read.filled(), &mut out);
-                Poll::Ready(Some(Ok(Chunk::part(out.freeze(), false))))
-            }
-            Poll::Ready(Err(error)) => {
-                self.encoder = None;
-                self.buf = Box::default();
-                Poll::Ready(Some(Err(error)))
-            }
-            Poll::Pending if out.is_empty() => Poll::Pending,
-            // The head is written; the data will follow.
-            Poll::Pending => Poll::Ready(Some(Ok(Chunk::part(out.freeze(), false)))),
-        }
-    }
-}
-
-/// An event whose data comes from a reader, as an item of a stream (see
-/// [`SseItem`](crate::SseItem)): the stream's other events wait until this one's data
-/// has been sent.
-pub struct ReaderEvent {
-    source: ReaderSource<Pin<Box<dyn AsyncRead + Send>>>,
-}
-
-impl fmt::Debug for ReaderEvent {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ReaderEvent")
-            .field("source", &self.source)
-            .finish()
-    }
-}
-
-impl ReaderEvent {
-    /// The event `head` with its data read from `reader`.
-    pub fn new(head: Event, reader: impl AsyncRead + Send + 'static) -> Self {
-        ReaderEvent {
-            source: ReaderSource::new(head, Box::pin(reader)),
-        }
-    }
-
-    pub(crate) fn into_source(self) -> ReaderSource<Pin<Box<dyn AsyncRead + Send>>> {
-        self.source
-    }
-}
-
-/// Drains `source` with a no-op waker, for tests of sources.
-#[cfg(test)]
-pub(crate) fn drain<S: FrameSource>(source: &mut S) -> (Vec<Chunk>, Option<S::Error>, bool) {
-    let mut cx = Context::from_waker(std::task::Waker::noop());
-    let mut chunks = Vec::new();
-    loop {
-        match source.poll_chunk(&mut cx) {
-            Poll::Ready(Some(Ok(chunk))) => chunks.push(chunk),
-            Poll::Ready(Some(Err(e))) => return (chunks, Some(e), false),
-            Poll::Ready(None) => return (chunks, None, true),
-            Poll::Pending => return (chunks, None, false),
-        }
-    }
-}
-
-/// Joins chunks' bytes.
-#[cfg(test)]
-pub(crate) fn concat(chunks: &[Chunk]) -> bytes::Bytes {
-    chunks
-        .iter()
-        .flat_map(|c| c.bytes().iter().copied())
-        .collect::<Vec<u8>>()
-        .into()
 }
 
 #[cfg(test)]
 mod tests {
+    use bytes::Bytes;
+    use futures_util::StreamExt;
     use sse_core::{EventId, Frame};
+    use tokio::io::AsyncWriteExt;
 
     use super::*;
+    use crate::{Sse, SseBody};
 
-    #[test]
-    fn frames_like_the_whole_event_and_marks_the_end() {
+    #[tokio::test]
+    async fn a_tokio_reader_is_framed_like_the_whole_event() {
         let head = Event::default().with_id(EventId::new("7").unwrap());
-        let payload: Vec<u8> = (0..100_000u32)
+        let payload: Vec<u8> = (0..20_000u32)
             .flat_map(|i| format!("line {i}\r\n").into_bytes())
             .collect();
-        let mut source = ReaderSource::new(head.clone(), &payload[..]);
-        let (chunks, error, ended) = drain(&mut source);
-        assert!(error.is_none() && ended);
-        assert!(chunks.len() > 2, "payload must go in several chunks");
-        let (last, rest) = chunks.split_last().unwrap();
-        assert!(last.ends_frame());
-        assert!(rest.iter().all(|c| !c.ends_frame()));
-        let whole = Frame::encode(&head.with_data(payload.clone()));
-        assert_eq!(concat(&chunks), whole.into_bytes());
-        assert!(source.is_finished());
-    }
-
-    #[test]
-    fn empty_reader_gives_empty_data() {
-        let mut source = ReaderSource::new(Event::default(), &b""[..]);
-        let (chunks, _, ended) = drain(&mut source);
-        assert!(ended);
-        assert_eq!(&concat(&chunks)[..], b"data: \n\n");
-    }
-
-    struct Failing;
-    impl AsyncRead for Failing {
-        fn poll_read(
-            self: Pin<&mut Self>,
-            _: &mut Context<'_>,
-            _: &mut ReadBuf<'_>,
-        ) -> Poll<io::Result<()>> {
-            Poll::Ready(Err(io::Error::other("disk gone")))
+        let (mut writer, reader) = tokio::io::duplex(4096);
+        let sent = payload.clone();
+        tokio::spawn(async move {
+            writer.write_all(&sent).await.unwrap();
+        });
+        let sse = Sse::new(reader_event(head.clone(), reader).into_source()).no_keep_alive();
+        let mut body = SseBody::from(sse);
+        let mut all = Vec::new();
+        while let Some(chunk) = body.next().await {
+            all.extend_from_slice(&chunk.unwrap());
         }
-    }
-
-    #[test]
-    fn read_error_ends_the_source() {
-        let mut source = ReaderSource::new(Event::default(), Failing);
-        let (chunks, error, _) = drain(&mut source);
-        assert!(chunks.is_empty());
-        assert_eq!(error.unwrap().to_string(), "disk gone");
-        assert!(source.is_finished());
-        let (_, error, ended) = drain(&mut source);
-        assert!(error.is_none() && ended);
+        let whole = Frame::encode(&head.with_data(Bytes::from(payload)));
+        assert_eq!(&all[..], &whole.as_bytes()[..]);
     }
 }

@@ -1,72 +1,65 @@
-//! The response around an SSE body, and the request's `Last-Event-ID`.
+//! [`Sse`], the response every adapter names the same, as an `http::Response`; and
+//! reading a subscribe request from `http` types.
 
 use http::header::{HeaderMap, HeaderName, HeaderValue};
-use http::{Request, Response, StatusCode, Uri};
-use sse_core::EventId;
-use sse_core::http::{LAST_EVENT_ID, RESPONSE_HEADERS};
+use http::{Request, Response, StatusCode};
+use sse_core::http::LAST_EVENT_ID;
+use sse_core::response::HEADERS;
+use sse_core::stream::FrameSource;
+use sse_core::subscribe::{Rejection, SubscribeRequest};
 
-/// sse-core's response headers as `http` types, checked at compile time.
-const HEADERS: [(HeaderName, HeaderValue); 3] = {
-    let [(n0, v0), (n1, v1), (n2, v2)] = RESPONSE_HEADERS;
-    [
-        (HeaderName::from_static(n0), HeaderValue::from_static(v0)),
-        (HeaderName::from_static(n1), HeaderValue::from_static(v1)),
-        (HeaderName::from_static(n2), HeaderValue::from_static(v2)),
-    ]
-};
+use crate::SseBody;
 
-/// A complete event-stream response: status 200, `Content-Type: text/event-stream`,
-/// `Cache-Control: no-cache`, `X-Accel-Buffering: no` (sse-core's
-/// [`RESPONSE_HEADERS`]), and no `Content-Length`.
-///
-/// `body` is usually an [`SseBody`](crate::SseBody); any body works.
-///
-/// ```
-/// let response = sse_tokio::sse_response(());
-/// assert_eq!(response.status(), 200);
-/// assert_eq!(response.headers()["cache-control"], "no-cache");
-/// assert!(response.headers().get("content-length").is_none());
-/// ```
-pub fn sse_response<B>(body: B) -> Response<B> {
-    let mut response = Response::new(body);
-    *response.status_mut() = StatusCode::OK;
-    set_sse_headers(response.headers_mut());
-    response
+sse_core::define_sse!();
+
+impl<S: FrameSource> From<Sse<S>> for Response<SseBody<S>> {
+    /// `200 OK`, the standard headers and the body: what a hyper service returns.
+    fn from(sse: Sse<S>) -> Self {
+        let mut response = Response::new(SseBody::from(sse));
+        *response.status_mut() = StatusCode::OK;
+        set_sse_headers(response.headers_mut());
+        response
+    }
 }
 
-/// Sets the event-stream response headers on `headers` (replacing those names) and
-/// removes any `Content-Length`.
+/// Sets the event-stream headers (`sse_core::response::HEADERS`, replacing any of the
+/// same names) and removes `content-length`: for a response of your own making.
 pub fn set_sse_headers(headers: &mut HeaderMap) {
     for (name, value) in HEADERS {
-        headers.insert(name, value);
+        headers.insert(
+            HeaderName::from_static(name),
+            HeaderValue::from_static(value),
+        );
     }
     headers.remove(http::header::CONTENT_LENGTH);
 }
 
-/// The last event id a client sent: the `Last-Event-ID` header, or else the
-/// `lastEventId` query parameter.
-///
-/// Browsers send the header themselves when an `EventSource` reconnects, but a page
-/// cannot set it on the first connection; a page that stored the id (say, in
-/// `localStorage`) and wants to resume puts it in the URL instead:
-/// `new EventSource('/events?lastEventId=' + encodeURIComponent(id))`. The header wins
-/// when both are present. An empty value, or one with CR, LF or NUL, counts as absent.
-///
-/// ```
-/// let uri: http::Uri = "/events?lastEventId=41".parse().unwrap();
-/// let mut headers = http::HeaderMap::new();
-/// assert_eq!(sse_tokio::last_event_id(&headers, &uri).unwrap().as_str(), "41");
-/// headers.insert("last-event-id", "42".parse().unwrap());
-/// assert_eq!(sse_tokio::last_event_id(&headers, &uri).unwrap().as_str(), "42");
-/// ```
-pub fn last_event_id(headers: &HeaderMap, uri: &Uri) -> Option<EventId> {
-    let header = headers.get(LAST_EVENT_ID).map(HeaderValue::as_bytes);
-    sse_core::http::last_event_id(header, uri.query())
+/// What a request asks of a hub: its `?topics=` and its `Last-Event-ID` (header, or
+/// the `lastEventId` query parameter), or the [`Rejection`] (400) to answer.
+pub fn subscribe_request<B>(request: &Request<B>) -> Result<SubscribeRequest, Rejection> {
+    subscribe_request_from(request.headers(), request.uri())
 }
 
-/// [`last_event_id`] of a whole request.
-pub fn request_last_event_id<B>(request: &Request<B>) -> Option<EventId> {
-    last_event_id(request.headers(), request.uri())
+/// [`subscribe_request`] from a request's headers and URI (axum's `Parts`, say).
+pub fn subscribe_request_from(
+    headers: &HeaderMap,
+    uri: &http::Uri,
+) -> Result<SubscribeRequest, Rejection> {
+    let header = headers.get(LAST_EVENT_ID).map(HeaderValue::as_bytes);
+    SubscribeRequest::parse(uri.query(), header)
+}
+
+/// The plain-text response of a [`Rejection`]: its status (400 or 503) and its
+/// one-line reason.
+pub fn rejection_response(rejection: &Rejection) -> Response<bytes::Bytes> {
+    let mut response = Response::new(bytes::Bytes::from(rejection.to_string()));
+    *response.status_mut() =
+        StatusCode::from_u16(rejection.status()).unwrap_or(StatusCode::BAD_REQUEST);
+    response.headers_mut().insert(
+        http::header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    response
 }
 
 #[cfg(test)]
@@ -81,22 +74,24 @@ mod tests {
         set_sse_headers(&mut headers);
         assert_eq!(headers["content-type"], "text/event-stream");
         assert_eq!(headers["x-accel-buffering"], "no");
+        assert_eq!(headers["content-encoding"], "identity");
         assert_eq!(headers.get_all("content-type").iter().count(), 1);
         assert!(headers.get("content-length").is_none());
     }
 
     #[test]
-    fn last_event_id_from_a_request() {
+    fn subscribe_request_from_a_request() {
         let request = Request::builder()
-            .uri("/e?lastEventId=a%20b")
+            .uri("/e?lastEventId=a%20b&topics=x")
             .body(())
             .unwrap();
-        assert_eq!(request_last_event_id(&request).unwrap().as_str(), "a b");
-        let request = Request::builder()
-            .uri("/e")
-            .header("Last-Event-ID", "")
-            .body(())
-            .unwrap();
-        assert!(request_last_event_id(&request).is_none());
+        let asked = subscribe_request(&request).unwrap();
+        assert_eq!(asked.last_event_id().unwrap().as_str(), "a b");
+        assert_eq!(asked.filter().topics().len(), 1);
+        let request = Request::builder().uri("/e?topics=a,,b").body(()).unwrap();
+        let rejected = subscribe_request(&request).unwrap_err();
+        let response = rejection_response(&rejected);
+        assert_eq!(response.status(), 400);
+        assert!(response.body().starts_with(b"invalid topics"));
     }
 }

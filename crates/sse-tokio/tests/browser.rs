@@ -21,7 +21,7 @@ use axum::routing::{get, post};
 use futures_util::{StreamExt, stream};
 use serde_json::{Value, json};
 use sse_tokio::axum::LastEventId;
-use sse_tokio::{Event, EventId, EventType, KeepAlive, SseBody, StreamOptions};
+use sse_tokio::{Event, EventId, EventType, KeepAlive, Sse, StreamOptions};
 use tokio::sync::{Mutex, mpsc, oneshot};
 
 /// Waits for the browser are longer than the other tests': Chromium starts slowly on
@@ -97,10 +97,10 @@ async fn events(
                 .chain(rest)
                 .take_while(|event| std::future::ready(event.is_some()))
                 .filter_map(std::future::ready);
-            SseBody::from_stream_with(events.boxed(), &options)
+            Sse::from_stream(events.boxed()).with_options(options.clone())
         }
         // Reconnections: stay open, silent.
-        None => SseBody::from_stream_with(stream::pending().boxed(), &options),
+        None => Sse::from_stream(stream::pending().boxed()).with_options(options.clone()),
     }
 }
 

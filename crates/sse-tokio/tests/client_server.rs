@@ -17,7 +17,7 @@ use sse_tokio::client::{
     ClientConfig, Disconnect, EventSource, HttpClient, SourceEvent, StopReason,
 };
 use sse_tokio::sse_core::hub::{Hub, Topic};
-use sse_tokio::{Event, EventId, EventType, SseBody, sse_response};
+use sse_tokio::{Event, EventId, EventType, Sse};
 use support::{Server, axum_serve};
 
 /// Short delays so reconnections happen quickly (they are bounded below by
@@ -77,7 +77,7 @@ async fn plain_hyper_service_fn_with_a_stream_body() {
             Event::new(format!("hello {who}")),
             Event::new("bye").with_id(EventId::new("9").unwrap()),
         ]);
-        Ok::<_, Infallible>(sse_response(SseBody::from_stream(events)))
+        Ok::<_, Infallible>(http::Response::from(Sse::from_stream(events)))
     });
     let server = Server::start(service).await;
     let mut source = EventSource::builder(server.url("/?you"))
@@ -203,7 +203,7 @@ async fn ten_thousand_events_arrive_in_order_on_one_connection() {
             let events = body.lock().unwrap().take();
             async move {
                 match events {
-                    Some(events) => SseBody::from_stream(events).into_response(),
+                    Some(events) => Sse::from_stream(events).into_response(),
                     None => StatusCode::NO_CONTENT.into_response(),
                 }
             }
@@ -255,9 +255,11 @@ async fn answering(
                     )))
                     .unwrap()
             } else {
-                sse_response(http_body_util::Full::new(bytes::Bytes::from_static(
-                    b"data: finally\n\n",
-                )))
+                let mut response = Response::new(http_body_util::Full::new(
+                    bytes::Bytes::from_static(b"data: finally\n\n"),
+                ));
+                sse_tokio::set_sse_headers(response.headers_mut());
+                response
             };
             Ok::<_, Infallible>(response)
         }
@@ -362,7 +364,9 @@ async fn a_post_request_is_sent_again_on_reconnect_with_last_event_id() {
             };
             let event =
                 Event::new(format!("answer {n}")).with_id(EventId::new(format!("id-{n}")).unwrap());
-            Ok::<_, Infallible>(sse_response(SseBody::from_stream(stream::iter([event]))))
+            Ok::<_, Infallible>(http::Response::from(Sse::from_stream(stream::iter([
+                event,
+            ]))))
         }
     });
     let server = Server::start(service).await;
@@ -438,7 +442,9 @@ async fn http1_is_the_default_and_the_servers_retry_hint_is_used() {
         async {
             let options = sse_tokio::StreamOptions::default().retry(Duration::from_millis(1500));
             let events = stream::iter([Event::new("h1")]);
-            Ok::<_, Infallible>(sse_response(SseBody::from_stream_with(events, &options)))
+            Ok::<_, Infallible>(http::Response::from(
+                Sse::from_stream(events).with_options(options.clone()),
+            ))
         }
     });
     let server = Server::start(service).await;

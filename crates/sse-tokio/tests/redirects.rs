@@ -13,7 +13,7 @@ use axum::routing::{any, get};
 use futures_util::stream;
 use sse_testkit::wait::next;
 use sse_tokio::client::{ClientConfig, Disconnect, EventSource, SourceEvent, StopReason};
-use sse_tokio::{Event, SseBody};
+use sse_tokio::{Event, Sse};
 use support::Server;
 
 fn to(status: StatusCode, location: &'static str) -> impl IntoResponse {
@@ -46,7 +46,7 @@ fn app(log: Log) -> Router {
                 async {
                     let event =
                         Event::new("arrived").with_id(sse_tokio::EventId::new("r1").unwrap());
-                    SseBody::from_stream(stream::iter([event]))
+                    Sse::from_stream(stream::iter([event]))
                 }
             }),
         )
