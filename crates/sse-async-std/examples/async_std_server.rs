@@ -9,14 +9,14 @@
 use std::time::Duration;
 
 use futures_lite::{StreamExt, stream};
-use sse_async_std::{EventFrames, ReaderEvent, SseConnExt};
+use sse_async_std::{LastEventId, Sse, SseConnExt, reader_event};
 use sse_core::Event;
-use sse_core::stream::StreamOptions;
 use trillium::{Conn, Status};
 
 async fn countdown(conn: Conn) -> Conn {
-    let from = conn
-        .last_event_id()
+    let from = LastEventId::from_conn(&conn)
+        .ok()
+        .and_then(|LastEventId(id)| id)
         .and_then(|id| id.as_str().parse::<u32>().ok())
         .unwrap_or(10);
     let events = stream::iter((0..from).rev()).then(|n| async move {
@@ -27,10 +27,7 @@ async fn countdown(conn: Conn) -> Conn {
             .build()
             .unwrap_or_default()
     });
-    conn.with_sse(
-        EventFrames::new(Box::pin(events)),
-        &StreamOptions::default(),
-    )
+    conn.with_sse(Sse::from_stream(events))
 }
 
 async fn report(conn: Conn) -> Conn {
@@ -38,8 +35,7 @@ async fn report(conn: Conn) -> Conn {
     match async_std::fs::File::open(&path).await {
         Ok(file) => {
             let head = Event::builder().event("report").build().unwrap_or_default();
-            let options = StreamOptions::default().keep_alive(None);
-            conn.with_sse(ReaderEvent::new(head, file), &options)
+            conn.with_sse(Sse::new(reader_event(head, file).into_source()).no_keep_alive())
         }
         Err(error) => conn
             .with_status(Status::InternalServerError)

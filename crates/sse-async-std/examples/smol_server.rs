@@ -7,7 +7,6 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use sse_async_std::HubHandler;
 use sse_core::Event;
 use sse_core::hub::{Hub, Topic};
 use sse_core::stream::{KeepAlive, StreamOptions};
@@ -44,6 +43,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     trillium_smol::config()
         .with_host("127.0.0.1")
         .with_port(8080)
-        .run(HubHandler::new(hub));
+        .run(sse_async_std::hub_endpoint(hub));
     Ok(())
 }

@@ -24,12 +24,11 @@ use crate::timer::AsyncIoTimer;
 ///
 /// ```
 /// use futures_lite::{AsyncReadExt, stream};
-/// use sse_async_std::{EventFrames, SseBody};
+/// use sse_async_std::{Sse, SseBody};
 /// use sse_core::Event;
-/// use sse_core::stream::StreamOptions;
 ///
-/// let events = EventFrames::new(stream::iter([Event::new("one"), Event::new("two")]));
-/// let mut body = SseBody::new(events, &StreamOptions::default().initial_comment("hi"));
+/// let events = stream::iter([Event::new("one"), Event::new("two")]);
+/// let mut body = SseBody::from(Sse::from_stream(events).comment("hi"));
 /// let mut text = String::new();
 /// smol::block_on(body.read_to_string(&mut text))?;
 /// assert_eq!(text, ": hi\n\ndata: one\n\ndata: two\n\n");

@@ -11,8 +11,9 @@
 //! |---|---|
 //! | decode any `AsyncRead` into events | [`EventReader`] |
 //! | write events to any `AsyncWrite` | [`write_event`], [`write_frame`], [`write_event_from_reader`] (one event's data streamed from a reader), [`write_stream`] (a hub subscription or any [`FrameSource`](sse_core::stream::FrameSource), with keep-alives) |
-//! | a response body for a futures-io HTTP server | [`SseBody`] (an `AsyncRead`) over a hub `Subscription`, [`EventFrames`], [`TryEventFrames`] or [`ReaderEvent`] |
-//! | serve over HTTP (feature `server`) | [`SseConnExt::with_sse`] on a trillium `Conn`, or [`HubHandler`] for a whole hub |
+//! | an event-stream response | [`Sse`]: `Sse::new(subscription)` or `Sse::from_stream(events)`, with `.keep_alive(..)`, `.retry(..)`; [`reader_event`] streams one event's data from an `AsyncRead` |
+//! | a response body for any futures-io HTTP server | [`SseBody`] (an `AsyncRead`), `From` an [`Sse`] |
+//! | serve over HTTP with trillium (feature `server`) | [`SseConnExt::with_sse`] on a `Conn`, the [`LastEventId`] and [`Topics`] readers, [`SseRejection`], and [`hub_endpoint`] for a whole hub in one expression |
 //! | consume a stream over HTTP (feature `client`) | [`client::EventSource`]: reconnection, backoff, `Last-Event-ID`, idle timeout |
 //!
 //! # Quick start
@@ -22,7 +23,6 @@
 //!
 //! ```
 //! use futures_lite::StreamExt;
-//! use sse_async_std::HubHandler;
 //! use sse_async_std::client::{EventSource, SourceEvent};
 //! use sse_core::Event;
 //! use sse_core::hub::{Hub, Topic};
@@ -34,7 +34,7 @@
 //!         .with_host("127.0.0.1")
 //!         .with_port(0)
 //!         .without_signals()
-//!         .spawn(HubHandler::new(hub.clone()));
+//!         .spawn(sse_async_std::hub_endpoint(hub.clone()));
 //!     let addr = *server.info().await.tcp_socket_addr().unwrap();
 //!
 //!     let connector = trillium_smol::ClientConfig::default();
@@ -80,17 +80,20 @@ mod body;
 #[cfg(feature = "client")]
 pub mod client;
 mod read;
+mod reader;
+mod response;
 #[cfg(feature = "server")]
 mod server;
-mod source;
 mod timer;
 mod write;
 
 pub use body::SseBody;
 pub use read::{EventReader, ReadError};
+pub use reader::reader_event;
+pub use response::Sse;
 #[cfg(feature = "server")]
-pub use server::{HubHandler, SseConnExt};
-pub use source::{EventFrames, ReaderEvent, TryEventFrames};
+pub use server::{HubEndpoint, LastEventId, SseConnExt, SseRejection, Topics, hub_endpoint};
+pub use sse_core::source::{BoxError, Outgoing, SseItem};
 pub use timer::AsyncIoTimer;
 pub use write::{
     WriteError, write_event, write_event_from_reader, write_frame, write_frames, write_stream,

@@ -16,7 +16,7 @@ use futures_lite::AsyncWriteExt;
 use sse_core::stream::{FrameSource, FrameStream, StreamOptions};
 use sse_core::{Event, Frame};
 
-use crate::source::ReaderEvent;
+use crate::reader::reader_event;
 use crate::timer::AsyncIoTimer;
 
 /// Writes one event as one frame and flushes.
@@ -46,7 +46,7 @@ pub async fn write_frame<W: AsyncWrite + Unpin + ?Sized>(
 }
 
 /// Writes one event whose data is read from `data`, piece by piece, without holding
-/// it whole (see [`ReaderEvent`]), and flushes. The head fields come from `head`.
+/// it whole (see [`reader_event`]), and flushes. The head fields come from `head`.
 ///
 /// ```
 /// use sse_core::Event;
@@ -60,10 +60,10 @@ pub async fn write_frame<W: AsyncWrite + Unpin + ?Sized>(
 pub async fn write_event_from_reader<W, R>(writer: &mut W, head: Event, data: R) -> io::Result<()>
 where
     W: AsyncWrite + Unpin + ?Sized,
-    R: AsyncRead + Unpin,
+    R: AsyncRead + Send + Unpin + 'static,
 {
     let options = StreamOptions::default().keep_alive(None);
-    write_stream(writer, ReaderEvent::new(head, data), &options)
+    write_stream(writer, reader_event(head, data).into_source(), &options)
         .await
         .map_err(WriteError::into_io)
 }
@@ -83,7 +83,7 @@ where
 }
 
 /// Writes a whole event stream to `writer`: `options`' preamble, then `source`'s
-/// frames (a hub subscription, [`EventFrames`](crate::EventFrames), …) with
+/// frames (a hub subscription, an [`EventStream`](sse_core::source::EventStream), …) with
 /// keep-alives while it is idle, until the source ends or fails or the writer fails.
 /// Everything ready is written before each flush; the writer is flushed whenever the
 /// source has nothing ready.
@@ -93,17 +93,18 @@ where
 ///
 /// ```
 /// use futures_lite::stream;
-/// use sse_async_std::{EventFrames, write_stream};
+/// use sse_async_std::write_stream;
 /// use sse_core::Event;
+/// use sse_core::source::EventStream;
 /// use sse_core::stream::StreamOptions;
 /// use std::time::Duration;
 ///
 /// let options = StreamOptions::default().retry(Duration::from_secs(1));
-/// let source = EventFrames::new(stream::iter([Event::new("x")]));
+/// let source = EventStream::new(stream::iter([Event::new("x")]));
 /// let mut out = Vec::new();
 /// smol::block_on(write_stream(&mut out, source, &options))?;
 /// assert_eq!(out, b"retry: 1000\n\ndata: x\n\n");
-/// # Ok::<(), sse_async_std::WriteError<std::convert::Infallible>>(())
+/// # Ok::<(), sse_async_std::WriteError<sse_core::source::BoxError>>(())
 /// ```
 pub async fn write_stream<W, S>(
     writer: &mut W,

@@ -13,10 +13,10 @@ use futures_io::{AsyncRead, AsyncWrite};
 use futures_lite::{AsyncReadExt, StreamExt, future, stream};
 use serde_json::Value;
 use sse_async_std::{
-    EventFrames, EventReader, ReadError, SseBody, TryEventFrames, WriteError, write_event,
-    write_event_from_reader, write_stream,
+    EventReader, ReadError, SseBody, WriteError, write_event, write_event_from_reader, write_stream,
 };
 use sse_core::hub::{Hub, Topic, TopicFilter};
+use sse_core::source::EventStream;
 use sse_core::stream::{KeepAlive, StreamOptions};
 use sse_core::{Decoded, Event, EventId, Frame};
 use support::{Runtime, eventually};
@@ -288,7 +288,7 @@ fn idle_stream_gets_keep_alives_between_events() {
             let options = StreamOptions::default().keep_alive(Some(
                 KeepAlive::new(Duration::from_millis(5)).comment("ping"),
             ));
-            let writing = write_stream(&mut sink, EventFrames::new(Box::pin(events)), &options);
+            let writing = write_stream(&mut sink, EventStream::new(Box::pin(events)), &options);
             let driving = async {
                 send.send(Event::new("a")).await.unwrap();
                 eventually("a keep-alive after the event", || {
@@ -319,7 +319,7 @@ fn source_errors_are_reported_after_what_came_before() {
             let mut out = Vec::new();
             let error = write_stream(
                 &mut out,
-                TryEventFrames::new(stream::iter(items)),
+                EventStream::new(stream::iter(items)),
                 &StreamOptions::default(),
             )
             .await
@@ -332,7 +332,7 @@ fn source_errors_are_reported_after_what_came_before() {
                 Err(io::Error::other("upstream gone")),
             ];
             let mut body = SseBody::new(
-                TryEventFrames::new(stream::iter(items)),
+                EventStream::new(stream::iter(items)),
                 &StreamOptions::default(),
             );
             let mut buf = [0u8; 64];
@@ -368,7 +368,7 @@ fn write_errors_stop_the_stream() {
                 .await
                 .unwrap_err();
             assert_eq!(error.kind(), io::ErrorKind::BrokenPipe);
-            let never_ending = EventFrames::new(stream::repeat(Event::new("y")));
+            let never_ending = EventStream::new(stream::repeat(Event::new("y")));
             let error = write_stream(&mut Broken, never_ending, &StreamOptions::default())
                 .await
                 .unwrap_err();
@@ -397,7 +397,7 @@ fn body_reads_in_small_buffers_lose_and_reorder_nothing() {
                 .copied()
                 .collect();
             let options = StreamOptions::default().initial_comment("hello");
-            let mut body = SseBody::new(EventFrames::new(stream::iter(events)), &options);
+            let mut body = SseBody::new(EventStream::new(stream::iter(events)), &options);
             let mut out = Vec::new();
             let mut buf = [0u8; 7];
             loop {

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use futures_lite::stream;
 use sse_async_std::client::{EventSource, SourceEvent};
-use sse_async_std::{EventFrames, HubHandler, SseConnExt};
+use sse_async_std::{LastEventId, Sse, SseConnExt, hub_endpoint};
 use sse_core::hub::{Hub, Topic, TopicFilter};
 use sse_core::stream::{KeepAlive, StreamOptions};
 use sse_core::{ClientConfig, Disconnect, Event, MessageEvent, StopReason};
@@ -49,12 +49,12 @@ async fn expect_open(source: &mut EventSource) {
 }
 
 /// A hub with a 20 ms keep-alive (a server notices a client gone at its next write),
-/// served by a `HubHandler`, and a client of it whose stream is open.
+/// served by `hub_endpoint`, and a client of it whose stream is open.
 async fn open_client_of_a_hub(runtime: Runtime) -> (Hub, Server, EventSource) {
     let options =
         StreamOptions::default().keep_alive(Some(KeepAlive::new(Duration::from_millis(20))));
     let hub = Hub::builder().stream_options(options).build();
-    let server = runtime.serve(HubHandler::new(hub.clone())).await;
+    let server = runtime.serve(hub_endpoint(hub.clone())).await;
     let mut client = source(runtime, &server.url("/"), quick());
     expect_open(&mut client).await;
     (hub, server, client)
@@ -69,7 +69,7 @@ fn client_receives_hub_events_in_order() {
     for runtime in Runtime::ALL {
         runtime.block_on(async move {
             let hub = Hub::new();
-            let server = runtime.serve(HubHandler::new(hub.clone())).await;
+            let server = runtime.serve(hub_endpoint(hub.clone())).await;
             let mut client = source(runtime, &server.url("/?topics=t"), quick());
             expect_open(&mut client).await;
             let mut ids = Vec::new();
@@ -104,10 +104,13 @@ fn reconnect_resumes_from_last_event_id_without_loss_or_duplicates() {
                     let hub = hub.clone();
                     let resumed_from = resumed_from.clone();
                     async move {
-                        let id = conn.last_event_id();
+                        let LastEventId(id) = LastEventId::from_conn(&conn).unwrap();
                         resumed_from.lock().unwrap().push(id.clone());
                         let inner = hub.subscribe_from(TopicFilter::all(), id.as_ref()).unwrap();
-                        conn.with_sse(Limited::new(inner, 3), hub.stream_options())
+                        conn.with_sse(
+                            Sse::new(Limited::new(inner, 3))
+                                .with_options(hub.stream_options().clone()),
+                        )
                     }
                 }
             };
@@ -238,8 +241,8 @@ fn a_silent_connection_hits_the_idle_timeout_and_reconnects() {
         runtime.block_on(async move {
             let server = runtime
                 .serve(|conn: Conn| async move {
-                    let silent = EventFrames::new(stream::pending::<Event>());
-                    conn.with_sse(silent, &StreamOptions::default().keep_alive(None))
+                    let silent = stream::pending::<Event>();
+                    conn.with_sse(Sse::from_stream(silent).no_keep_alive())
                 })
                 .await;
             let config = quick().idle_timeout(Some(Duration::from_millis(50)));
@@ -298,12 +301,13 @@ fn first_request_carries_configured_last_event_id_and_headers() {
                         "{}|{}|{}",
                         headers.get_str("x-token").unwrap_or("-"),
                         headers.get_str("accept").unwrap_or("-"),
-                        conn.last_event_id()
+                        LastEventId::from_conn(&conn)
+                            .unwrap()
+                            .0
                             .map(|id| id.to_string())
                             .unwrap_or_default(),
                     );
-                    let events = EventFrames::new(stream::iter([Event::new(seen)]));
-                    conn.with_sse(events, &StreamOptions::default())
+                    conn.with_sse(Sse::from_stream(stream::iter([Event::new(seen)])))
                 })
                 .await;
             let mut client = EventSource::builder(runtime.client(), &server.url("/"))
@@ -323,7 +327,7 @@ fn bad_topics_get_400_and_a_closed_hub_503() {
     for runtime in Runtime::ALL {
         runtime.block_on(async move {
             let hub = Hub::new();
-            let server = runtime.serve(HubHandler::new(hub.clone())).await;
+            let server = runtime.serve(hub_endpoint(hub.clone())).await;
             let mut client = source(runtime, &server.url("/?topics=a,,b"), quick());
             let error = client.next_item().await.unwrap().unwrap_err();
             assert_eq!(error, StopReason::BadStatus { status: 400 });
@@ -361,7 +365,7 @@ fn graceful_shutdown_ends_open_streams() {
     for runtime in Runtime::ALL {
         runtime.block_on(async move {
             let hub = Hub::new();
-            let server = runtime.serve(HubHandler::new(hub.clone())).await;
+            let server = runtime.serve(hub_endpoint(hub.clone())).await;
             let mut client = source(runtime, &server.url("/"), quick());
             expect_open(&mut client).await;
             // Completes only once every open stream has ended.

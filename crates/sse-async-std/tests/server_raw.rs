@@ -5,9 +5,8 @@ mod support;
 use std::time::Duration;
 
 use futures_lite::{AsyncReadExt, AsyncWriteExt, stream};
-use sse_async_std::{EventFrames, SseConnExt};
+use sse_async_std::{LastEventId, Sse, SseConnExt};
 use sse_core::Event;
-use sse_core::stream::StreamOptions;
 use support::Runtime;
 use trillium::Conn;
 
@@ -25,13 +24,13 @@ fn response_has_sse_headers_retry_hint_and_frames() {
         runtime.block_on(async move {
             let server = runtime
                 .serve(|conn: Conn| async move {
-                    let id = conn
-                        .last_event_id()
+                    let id = LastEventId::from_conn(&conn)
+                        .unwrap()
+                        .0
                         .map(|id| id.to_string())
                         .unwrap_or_default();
                     let events = stream::iter([Event::new(format!("from {id}")), Event::new("b")]);
-                    let options = StreamOptions::default().retry(Duration::from_millis(1500));
-                    conn.with_sse(EventFrames::new(events), &options)
+                    conn.with_sse(Sse::from_stream(events).retry(Duration::from_millis(1500)))
                 })
                 .await;
             let text = raw_get(
