@@ -81,7 +81,7 @@ impl RequestTemplate {
         }
         let resume = headers
             .remove(LAST_EVENT_ID)
-            .and_then(|value| sse_core::http::last_event_id(Some(value.as_bytes()), None));
+            .and_then(|value| sse_core::subscribe::last_event_id(Some(value.as_bytes()), None).ok().flatten());
         let template = RequestTemplate {
             method: parts.method,
             uri: parts.uri,
