@@ -84,18 +84,15 @@ async fn events(
     hub: web::Data<Hub>,
     last: Result<LastEventId, SseRejection>,
 ) -> HttpResponse {
-    let subscribed = requested_topics(req.query_string())
-        .map_err(|message| error(StatusCode::BAD_REQUEST, message))
-        .and_then(|filter| {
-            let LastEventId(last) = last.map_err(|e| error(e.status_code(), e.to_string()))?;
-            SubscribeRequest::new(filter, last)
-                .subscribe(&hub)
-                .map_err(SseRejection)
-                .map_err(|e| error(e.status_code(), e.to_string()))
-        });
+    let filter = match requested_topics(req.query_string()) {
+        Ok(filter) => filter,
+        Err(message) => return error(StatusCode::BAD_REQUEST, message),
+    };
+    let subscribed =
+        last.and_then(|LastEventId(last)| Ok(SubscribeRequest::new(filter, last).subscribe(&hub)?));
     match subscribed {
         Ok(response) => Sse::from(response).respond_to(&req).map_into_boxed_body(),
-        Err(response) => response,
+        Err(refused) => error(refused.status_code(), refused.to_string()),
     }
 }
 
