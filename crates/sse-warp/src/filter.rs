@@ -40,13 +40,14 @@ pub struct Topics(pub Option<TopicFilter>);
 /// assert_eq!(id.unwrap().as_str(), "7");
 /// # }
 /// ```
-pub fn last_event_id() -> impl Filter<Extract = (LastEventId,), Error = warp::Rejection> + Clone
-{
-    request_parts().and_then(|header: Option<HeaderValue>, query: Option<String>| async move {
-        let header = header.as_ref().map(HeaderValue::as_bytes);
-        let id = subscribe::last_event_id(header, query.as_deref()).map_err(reject)?;
-        Ok::<_, warp::Rejection>(LastEventId(id))
-    })
+pub fn last_event_id() -> impl Filter<Extract = (LastEventId,), Error = warp::Rejection> + Clone {
+    request_parts().and_then(
+        |header: Option<HeaderValue>, query: Option<String>| async move {
+            let header = header.as_ref().map(HeaderValue::as_bytes);
+            let id = subscribe::last_event_id(header, query.as_deref()).map_err(reject)?;
+            Ok::<_, warp::Rejection>(LastEventId(id))
+        },
+    )
 }
 
 /// Extracts the topics a request asks for (see [`sse_core::subscribe::topics`]):

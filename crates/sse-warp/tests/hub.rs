@@ -8,10 +8,10 @@ mod support;
 
 use std::time::Duration;
 
-use sse_core::hub::{Hub, Topic, TopicFilter};
-use sse_core::stream::{KeepAlive, StreamOptions};
 use sse_core::Event;
+use sse_core::hub::{Hub, Topic, TopicFilter};
 use sse_core::response::SseResponse;
+use sse_core::stream::{KeepAlive, StreamOptions};
 use sse_core::subscribe::SubscribeRequest;
 use sse_testkit::limited::Limited;
 use sse_testkit::raw::RawResponse;
@@ -134,9 +134,7 @@ async fn filters_reject_bad_values_and_recover_answers_400() {
 async fn topics_filter_reads_the_query() {
     let route = warp::path("t")
         .and(sse_warp::topics())
-        .map(|Topics(topics)| {
-            topics.map_or_else(|| "none".to_owned(), |f| f.to_string())
-        });
+        .map(|Topics(topics)| topics.map_or_else(|| "none".to_owned(), |f| f.to_string()));
     let server = serve(route).await;
     hub::topics_over_the_wire(server.addr).await;
 }

@@ -5,8 +5,8 @@ mod support;
 
 use std::time::Duration;
 
-use sse_core::stream::KeepAlive;
 use sse_core::Event;
+use sse_core::stream::KeepAlive;
 use sse_testkit::feed::{FeedSlot, feed};
 use sse_testkit::raw::RawResponse;
 use sse_testkit::scenario::stream::{self, TRICKY_RETRY, assert_event_stream_head, tricky_events};
