@@ -97,18 +97,7 @@ async fn a_closed_hub_refuses_with_503_and_bad_topics_get_400() {
 async fn ids_no_server_issued_get_400() {
     let hub = Hub::new();
     let server = serve(hub_example::routes(hub.clone())).await;
-    // A NUL cannot be in an id: no server sent this one.
-    let mut response = RawResponse::get(server.addr, "/events?lastEventId=a%00b", &[])
-        .await
-        .unwrap();
-    assert_eq!(response.status, 400);
-    assert_eq!(
-        response.header("content-type"),
-        Some("text/plain; charset=utf-8")
-    );
-    let text = String::from_utf8(response.read_to_end().await.unwrap()).unwrap();
-    assert!(text.starts_with("invalid Last-Event-ID: "), "{text}");
-    assert_eq!(hub.stats().subscribers, 0);
+    hub::bad_last_event_id_gets_400(server.addr, &hub).await;
 }
 
 #[tokio::test]
