@@ -21,9 +21,10 @@
 
 use std::time::Duration;
 
-use actix_web::{App, HttpRequest, HttpResponse, HttpServer, Responder, web};
+use actix_web::http::StatusCode;
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, Responder, ResponseError, web};
 use serde_json::{Value, json};
-use sse_actix::{LastEventId, Sse};
+use sse_actix::{LastEventId, Sse, SseRejection, SubscribeRequest};
 use sse_core::hub::{Hub, Topic, TopicFilter};
 use sse_core::{Event, EventType};
 
@@ -50,38 +51,48 @@ pub fn routes(hub: Hub) -> impl Fn(&mut web::ServiceConfig) + Clone + Send + 'st
     }
 }
 
-/// A `400 Bad Request` in the API's error format.
-fn bad_request(message: String) -> HttpResponse {
-    HttpResponse::BadRequest().json(json!({ "code": 400, "message": message }))
+/// An error in the API's format: `{"code": 400, "message": "..."}`.
+fn error(status: StatusCode, message: String) -> HttpResponse {
+    HttpResponse::build(status).json(json!({ "code": status.as_u16(), "message": message }))
 }
 
 /// The topics of `?topics=a,b` (the parameter may also repeat), each checked against
 /// [`TOPICS`]; the error is the message for the client.
 fn requested_topics(query: &str) -> Result<TopicFilter, String> {
-    let lists: Vec<String> = sse_core::http::query_params(query, "topics").collect();
-    if lists.is_empty() {
-        return Err("missing required query parameter: topics".into());
+    let filter = match sse_core::subscribe::topics(Some(query)) {
+        Ok(Some(filter)) => filter,
+        Ok(None) => return Err("missing required query parameter: topics".into()),
+        Err(rejection) => return Err(rejection.to_string()),
+    };
+    if filter.is_all() {
+        return Err("invalid topic: *".into());
     }
-    let mut topics = Vec::new();
-    for name in lists.iter().flat_map(|list| list.split(',')) {
-        let name = name.trim();
-        if !TOPICS.contains(&name) {
-            return Err(format!("invalid topic: {name}"));
-        }
-        topics.push(Topic::new(name).map_err(|e| e.to_string())?);
+    match filter
+        .topics()
+        .iter()
+        .find(|topic| !TOPICS.contains(&topic.as_str()))
+    {
+        Some(unknown) => Err(format!("invalid topic: {unknown}")),
+        None => Ok(filter),
     }
-    TopicFilter::from_topics(topics).map_err(|e| e.to_string())
 }
 
-async fn events(req: HttpRequest, hub: web::Data<Hub>, last: LastEventId) -> HttpResponse {
+/// The stream of the topics asked for, resumed after the client's last event id;
+/// every refusal in the API's JSON error format.
+async fn events(
+    req: HttpRequest,
+    hub: web::Data<Hub>,
+    last: Result<LastEventId, SseRejection>,
+) -> HttpResponse {
     let filter = match requested_topics(req.query_string()) {
         Ok(filter) => filter,
-        Err(message) => return bad_request(message),
+        Err(message) => return error(StatusCode::BAD_REQUEST, message),
     };
-    match Sse::subscribe(&hub, filter, last.0.as_ref()) {
-        Ok(sse) => sse.respond_to(&req).map_into_boxed_body(),
-        Err(refused) => HttpResponse::ServiceUnavailable()
-            .json(json!({ "code": 503, "message": refused.to_string() })),
+    let subscribed =
+        last.and_then(|LastEventId(last)| Ok(SubscribeRequest::new(filter, last).subscribe(&hub)?));
+    match subscribed {
+        Ok(response) => Sse::from(response).respond_to(&req).map_into_boxed_body(),
+        Err(refused) => error(refused.status_code(), refused.to_string()),
     }
 }
 

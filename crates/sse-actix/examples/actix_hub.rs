@@ -24,30 +24,19 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use actix_web::middleware::Compress;
-use actix_web::{App, HttpResponse, HttpServer, Responder, web};
+use actix_web::{App, HttpResponse, HttpServer, web};
 use bytes::Bytes;
-use sse_actix::{LastEventId, Sse, SubscribeRefused, Topics};
-use sse_core::hub::{Hub, Topic, TopicFilter};
+use sse_core::hub::{Hub, Topic};
 use sse_core::{Event, EventType};
 
 /// Every route, sharing `hub`.
 pub fn routes(hub: Hub) -> impl Fn(&mut web::ServiceConfig) + Clone + Send + 'static {
     move |cfg: &mut web::ServiceConfig| {
         cfg.app_data(web::Data::new(hub.clone()))
-            .route("/events", web::get().to(events))
+            .route("/events", sse_actix::hub_endpoint(hub.clone()))
             .route("/publish/{topic:.*}", web::post().to(publish))
             .route("/stats", web::get().to(stats));
     }
-}
-
-/// The stream: the topics asked for (all when none), resumed after the client's last
-/// event id.
-async fn events(
-    hub: web::Data<Hub>,
-    Topics(topics): Topics,
-    LastEventId(last): LastEventId,
-) -> Result<impl Responder, SubscribeRefused> {
-    Sse::subscribe(&hub, topics.unwrap_or_else(TopicFilter::all), last.as_ref())
 }
 
 async fn publish(

@@ -11,10 +11,12 @@ mod support;
 use std::time::Duration;
 
 use actix_web::{Responder, web};
-use sse_actix::{LastEventId, Sse, SubscribeRefused, Topics};
+use sse_actix::{LastEventId, Sse, SseRejection, Topics};
 use sse_core::Event;
 use sse_core::hub::{Hub, Topic, TopicFilter};
+use sse_core::response::SseResponse;
 use sse_core::stream::{KeepAlive, StreamOptions};
+use sse_core::subscribe::SubscribeRequest;
 use sse_testkit::client::{connect, message, open};
 use sse_testkit::limited::Limited;
 use sse_testkit::raw::RawResponse;
@@ -29,12 +31,11 @@ fn limited_route(hub: Hub) -> impl Fn(&mut web::ServiceConfig) + Send + Clone + 
     async fn limited(
         hub: web::Data<Hub>,
         LastEventId(last): LastEventId,
-    ) -> Result<impl Responder, SubscribeRefused> {
-        let subscription = hub
-            .subscribe_from(TopicFilter::all(), last.as_ref())
-            .map_err(SubscribeRefused)?;
+    ) -> Result<impl Responder, SseRejection> {
+        let request = SubscribeRequest::new(TopicFilter::all(), last);
+        let (subscription, options) = request.subscribe(&hub)?.into_parts();
         let limited = Limited::new(subscription, FRAMES_PER_RESPONSE);
-        Ok(Sse::new(limited).with_options(hub.stream_options().clone()))
+        Ok(Sse::from(SseResponse::with_options(limited, options)))
     }
     move |cfg: &mut web::ServiceConfig| {
         cfg.app_data(web::Data::new(hub.clone()))
@@ -120,6 +121,13 @@ async fn a_closed_hub_refuses_with_503_and_bad_topics_get_400() {
     let hub = Hub::new();
     let server = serve(Setup::default(), hub_example::routes(hub.clone()));
     hub::bad_topics_get_400_and_a_closed_hub_503(server.addr, &hub).await;
+}
+
+#[actix_web::test]
+async fn ids_no_server_issued_get_400() {
+    let hub = Hub::new();
+    let server = serve(Setup::default(), hub_example::routes(hub.clone()));
+    hub::bad_last_event_id_gets_400(server.addr, &hub).await;
 }
 
 #[actix_web::test]

@@ -19,7 +19,7 @@ async fn fed(slot: web::Data<FeedSlot>) -> impl Responder {
 }
 
 async fn fed_fast_keep_alive(slot: web::Data<FeedSlot>) -> impl Responder {
-    Sse::from_stream(slot.take()).keep_alive(Some(KeepAlive::new(Duration::from_millis(50))))
+    Sse::from_stream(slot.take()).keep_alive(KeepAlive::new(Duration::from_millis(50)))
 }
 
 fn routes(slot: FeedSlot) -> impl Fn(&mut web::ServiceConfig) + Send + Clone + 'static {
@@ -138,7 +138,9 @@ async fn last_event_id_extractor_over_the_wire() {
     let server = serve(Setup::default(), |cfg: &mut web::ServiceConfig| {
         cfg.route(
             "/id",
-            web::get().to(|last: LastEventId| async move { format!("{:?}", last.as_str()) }),
+            web::get().to(|LastEventId(last): LastEventId| async move {
+                format!("{:?}", last.as_deref())
+            }),
         );
     });
     stream::last_event_id_over_the_wire(server.addr).await;

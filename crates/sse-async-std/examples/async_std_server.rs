@@ -22,7 +22,7 @@ async fn countdown(conn: Conn) -> Conn {
     let events = stream::iter((0..from).rev()).then(|n| async move {
         async_std::task::sleep(Duration::from_millis(500)).await;
         Event::builder()
-            .id(&n.to_string())
+            .id(n.to_string())
             .data(format!("{n} to go"))
             .build()
             .unwrap_or_default()

@@ -440,7 +440,7 @@ impl EventBuilder {
     }
 
     /// Sets the event type; it must not contain CR or LF.
-    pub fn event(mut self, event: &str) -> Self {
+    pub fn event(mut self, event: impl AsRef<str>) -> Self {
         match EventType::new(event) {
             Ok(event) => self.event.event = Some(event),
             Err(e) => self.fail(e),
@@ -449,7 +449,7 @@ impl EventBuilder {
     }
 
     /// Sets the id; it must not contain CR, LF or NUL.
-    pub fn id(mut self, id: &str) -> Self {
+    pub fn id(mut self, id: impl AsRef<str>) -> Self {
         match EventId::new(id) {
             Ok(id) => self.event.id = Some(id),
             Err(e) => self.fail(e),

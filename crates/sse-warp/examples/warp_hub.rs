@@ -31,10 +31,7 @@ use warp::{Filter, Rejection, Reply};
 
 /// Every route, sharing `hub`.
 pub fn routes(hub: Hub) -> impl Filter<Extract = (impl Reply,), Error = Rejection> + Clone {
-    let events = warp::path("events")
-        .and(warp::path::end())
-        .and(warp::get())
-        .and(sse_warp::subscribe(hub.clone()));
+    let events = warp::path!("events").and(sse_warp::hub_endpoint(hub.clone()));
     let with_hub = {
         let hub = hub.clone();
         warp::any().map(move || hub.clone())
@@ -50,13 +47,7 @@ pub fn routes(hub: Hub) -> impl Filter<Extract = (impl Reply,), Error = Rejectio
         .and(warp::get())
         .and(with_hub)
         .map(stats);
-    events
-        .map(Reply::into_response)
-        .or(publish)
-        .unify()
-        .or(stats)
-        .unify()
-        .recover(sse_warp::recover)
+    events.or(publish).unify().or(stats).unify()
 }
 
 fn publish(

@@ -8,14 +8,16 @@ mod support;
 
 use std::time::Duration;
 
+use sse_core::Event;
 use sse_core::hub::{Hub, Topic, TopicFilter};
+use sse_core::response::SseResponse;
 use sse_core::stream::{KeepAlive, StreamOptions};
-use sse_core::{Event, EventId};
+use sse_core::subscribe::SubscribeRequest;
 use sse_testkit::limited::Limited;
 use sse_testkit::raw::RawResponse;
 use sse_testkit::scenario::hub::{self, FRAMES_PER_RESPONSE, Resume};
 use sse_testkit::scenario::stream::frame_after_keep_alives;
-use sse_warp::{Sse, last_event_id};
+use sse_warp::{LastEventId, Sse, Topics, last_event_id};
 use support::server::serve;
 use warp::Filter;
 
@@ -35,12 +37,11 @@ async fn reconnections_resume_from_the_hub_without_loss_or_duplicates() {
         let hub = hub.clone();
         warp::path("limited")
             .and(last_event_id())
-            .map(move |last: Option<EventId>| {
-                let subscription = hub
-                    .subscribe_from(TopicFilter::all(), last.as_ref())
-                    .unwrap();
-                Sse::new(Limited::new(subscription, FRAMES_PER_RESPONSE))
-                    .with_options(hub.stream_options().clone())
+            .map(move |LastEventId(last)| {
+                let request = SubscribeRequest::new(TopicFilter::all(), last);
+                let (subscription, options) = request.subscribe(&hub).unwrap().into_parts();
+                let limited = Limited::new(subscription, FRAMES_PER_RESPONSE);
+                Sse::from(SseResponse::with_options(limited, options))
             })
     };
     let server = serve(limited).await;
@@ -93,12 +94,36 @@ async fn a_closed_hub_refuses_with_503_and_bad_topics_get_400() {
 }
 
 #[tokio::test]
+async fn ids_no_server_issued_get_400() {
+    let hub = Hub::new();
+    let server = serve(hub_example::routes(hub.clone())).await;
+    hub::bad_last_event_id_gets_400(server.addr, &hub).await;
+}
+
+#[tokio::test]
+async fn filters_reject_bad_values_and_recover_answers_400() {
+    let route = warp::path("t")
+        .and(sse_warp::topics())
+        .and(last_event_id())
+        .map(|Topics(_), LastEventId(_)| "ok")
+        .recover(sse_warp::recover);
+    let server = serve(route).await;
+    for (path, expected) in [
+        ("/t?topics=a,,b", "invalid topics: "),
+        ("/t?lastEventId=%00", "invalid Last-Event-ID: "),
+    ] {
+        let mut response = RawResponse::get(server.addr, path, &[]).await.unwrap();
+        assert_eq!(response.status, 400, "{path}");
+        let text = String::from_utf8(response.read_to_end().await.unwrap()).unwrap();
+        assert!(text.starts_with(expected), "{path}: {text}");
+    }
+}
+
+#[tokio::test]
 async fn topics_filter_reads_the_query() {
     let route = warp::path("t")
         .and(sse_warp::topics())
-        .map(|topics: Option<TopicFilter>| {
-            topics.map_or_else(|| "none".to_owned(), |f| f.to_string())
-        });
+        .map(|Topics(topics)| topics.map_or_else(|| "none".to_owned(), |f| f.to_string()));
     let server = serve(route).await;
     hub::topics_over_the_wire(server.addr).await;
 }

@@ -5,12 +5,12 @@ mod support;
 
 use std::time::Duration;
 
+use sse_core::Event;
 use sse_core::stream::KeepAlive;
-use sse_core::{Event, EventId};
 use sse_testkit::feed::{FeedSlot, feed};
 use sse_testkit::raw::RawResponse;
 use sse_testkit::scenario::stream::{self, TRICKY_RETRY, assert_event_stream_head, tricky_events};
-use sse_warp::{Sse, last_event_id};
+use sse_warp::{LastEventId, Sse, last_event_id};
 use support::server::serve;
 use warp::Filter;
 
@@ -30,7 +30,7 @@ fn routes(
     let fast = slot.clone();
     let events = warp::path("events").map(move || Sse::from_stream(slot.take()));
     let fast = warp::path("fast").map(move || {
-        Sse::from_stream(fast.take()).keep_alive(Some(KeepAlive::new(Duration::from_millis(50))))
+        Sse::from_stream(fast.take()).keep_alive(KeepAlive::new(Duration::from_millis(50)))
     });
     events.or(fast).unify()
 }
@@ -42,6 +42,7 @@ async fn headers_and_exact_frames_for_typed_multiline_non_ascii_events() {
     let server = serve(route).await;
     let mut response = RawResponse::get(server.addr, "/", &[]).await.unwrap();
     assert_event_stream_head(&response);
+    assert_eq!(response.header("content-encoding"), Some("identity"));
     stream::tricky_events_exactly(&mut response).await;
 }
 
@@ -85,7 +86,7 @@ async fn disconnect_drops_the_stream() {
 async fn last_event_id_filter_over_the_wire() {
     let route = warp::path("id")
         .and(last_event_id())
-        .map(|id: Option<EventId>| format!("{:?}", id.as_deref()));
+        .map(|LastEventId(id)| format!("{:?}", id.as_deref()));
     let server = serve(route).await;
     stream::last_event_id_over_the_wire(server.addr).await;
 }

@@ -5,13 +5,13 @@
 //! window. Refusals: `401` without the subscribe token, `400` for an invalid topic,
 //! `503` when the hub has its maximum of subscribers or is shutting down.
 
-use axum::body::Body;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use http::{HeaderMap, StatusCode, Uri};
-use sse_core::hub::{SubscribeError, Topic, TopicFilter};
-use sse_tokio::SseBody;
+use sse_core::hub::{Topic, TopicFilter};
+use sse_core::subscribe::{self, Rejection, SubscribeRequest};
+use sse_tokio::Sse;
 
 use super::api_error::ApiError;
 use super::router::App;
@@ -58,19 +58,19 @@ fn stream(
     headers: &HeaderMap,
     uri: &Uri,
 ) -> Result<Response, ApiError> {
-    let last_event_id = sse_tokio::last_event_id(headers, uri);
-    let subscription = app
-        .hub
-        .subscribe_from(filter, last_event_id.as_ref())
-        .map_err(|e| match e {
-            SubscribeError::Full { max } => ApiError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                format!("the hub has its maximum of {max} subscribers"),
-            ),
-            other => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, format!("{other}")),
-        })?;
-    let body = SseBody::new(subscription, app.hub.stream_options());
-    Ok(sse_tokio::sse_response(Body::new(body)).into_response())
+    let header = headers
+        .get(sse_core::http::LAST_EVENT_ID)
+        .map(|value| value.as_bytes());
+    let response = subscribe::last_event_id(header, uri.query())
+        .and_then(|id| SubscribeRequest::new(filter, id).subscribe(&app.hub))
+        .map_err(|rejection| rejected(&rejection))?;
+    Ok(Sse::from(response).into_response())
+}
+
+/// A refused subscribe request as the API's error: its status (400 or 503) and reason.
+fn rejected(rejection: &Rejection) -> ApiError {
+    let status = StatusCode::from_u16(rejection.status()).unwrap_or(StatusCode::BAD_REQUEST);
+    ApiError::new(status, rejection.to_string())
 }
 
 /// The topic of a `{*topic}` path, or a `400` saying what is wrong with it.

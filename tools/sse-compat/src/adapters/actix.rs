@@ -5,6 +5,7 @@ use std::net::TcpListener;
 use actix_web::http::StatusCode;
 use actix_web::{App, Either, HttpResponse, HttpServer, web};
 use sse_actix::{LastEventId, Sse};
+use sse_core::response::SseResponse;
 
 use crate::scenario::{Connection, Scenario};
 
@@ -35,11 +36,12 @@ async fn page() -> HttpResponse {
 
 async fn events(
     scenario: web::Data<Scenario>,
-    last: LastEventId,
+    LastEventId(last): LastEventId,
 ) -> Either<Sse<Connection>, HttpResponse> {
-    match scenario.connect(last.into_inner()) {
+    match scenario.connect(last) {
         Ok(connection) => {
-            Either::Left(Sse::new(connection).with_options(scenario.hub().stream_options().clone()))
+            let options = scenario.hub().stream_options().clone();
+            Either::Left(Sse::from(SseResponse::with_options(connection, options)))
         }
         Err(e) => Either::Right(
             HttpResponse::build(StatusCode::INTERNAL_SERVER_ERROR).body(e.to_string()),

@@ -2,7 +2,8 @@
 
 use std::net::TcpListener;
 
-use sse_warp::Sse;
+use sse_core::response::SseResponse;
+use sse_warp::{LastEventId, Sse};
 use warp::Filter;
 use warp::http::StatusCode;
 use warp::reply::{Reply, Response};
@@ -25,11 +26,12 @@ pub fn serve(listener: TcpListener, scenario: Scenario) -> Result<(), String> {
     })
 }
 
-fn respond(scenario: &Scenario, last: Option<sse_core::EventId>) -> Response {
+fn respond(scenario: &Scenario, LastEventId(last): LastEventId) -> Response {
     match scenario.connect(last) {
-        Ok(connection) => Sse::new(connection)
-            .with_options(scenario.hub().stream_options().clone())
-            .into_response(),
+        Ok(connection) => {
+            let options = scenario.hub().stream_options().clone();
+            Sse::from(SseResponse::with_options(connection, options)).into_response()
+        }
         Err(e) => warp::reply::with_status(e.to_string(), StatusCode::INTERNAL_SERVER_ERROR)
             .into_response(),
     }

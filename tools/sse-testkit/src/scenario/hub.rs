@@ -153,6 +153,23 @@ pub async fn disconnect_frees_the_subscription(addr: SocketAddr, hub: &Hub) {
     .await;
 }
 
+/// `/events` answers `400` with a `text/plain` body starting `invalid
+/// Last-Event-ID:` to an id no server issued (one holding a NUL), and subscribes
+/// nobody.
+pub async fn bad_last_event_id_gets_400(addr: SocketAddr, hub: &Hub) {
+    let mut bad = RawResponse::get(addr, "/events?lastEventId=a%00b", &[])
+        .await
+        .unwrap();
+    assert_eq!(bad.status, 400);
+    assert_eq!(
+        bad.header("content-type"),
+        Some("text/plain; charset=utf-8")
+    );
+    let text = String::from_utf8(bad.read_to_end().await.unwrap()).unwrap();
+    assert!(text.starts_with("invalid Last-Event-ID: "), "{text}");
+    assert_eq!(hub.stats().subscribers, 0);
+}
+
 /// `/events` answers `400` (`invalid topics: ...`) to a malformed topic list, and
 /// `503` once the hub is closed (this closes `hub`).
 pub async fn bad_topics_get_400_and_a_closed_hub_503(addr: SocketAddr, hub: &Hub) {

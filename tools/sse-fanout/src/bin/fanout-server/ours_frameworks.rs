@@ -9,6 +9,7 @@ use std::sync::Arc;
 use actix_web::{App, HttpServer, Responder, web};
 use sse_async_std::SseConnExt;
 use sse_core::hub::{Hub, TopicFilter};
+use sse_core::subscribe::SubscribeRequest;
 use trillium::{Conn, Handler};
 use warp::Filter;
 
@@ -33,7 +34,7 @@ impl Served {
     }
 }
 
-/// `sse_actix::Sse::subscribe` from an actix-web handler.
+/// `sse_actix::Sse` of a hub subscription from an actix-web handler.
 pub fn serve_actix(listener: TcpListener, bench: Bench) -> io::Result<()> {
     let served = web::Data::new(Served::start(&bench)?);
     let workers = bench.workers();
@@ -54,17 +55,20 @@ pub fn serve_actix(listener: TcpListener, bench: Bench) -> io::Result<()> {
 
 async fn actix_events(
     served: web::Data<Served>,
-) -> Result<impl Responder, sse_actix::SubscribeRefused> {
+) -> Result<impl Responder, sse_actix::SseRejection> {
     served.subscribers.joined();
-    sse_actix::Sse::subscribe(&served.hub, TopicFilter::all(), None)
+    let request = SubscribeRequest::new(TopicFilter::all(), None);
+    Ok(sse_actix::Sse::from(request.subscribe(&served.hub)?))
 }
 
-/// `sse_warp::Sse::subscribe` in a warp filter.
+/// `sse_warp::Sse` of a hub subscription in a warp filter.
 pub fn serve_warp(listener: TcpListener, bench: Bench) -> io::Result<()> {
     let served = Served::start(&bench)?;
     let route = warp::path("events").and(warp::get()).and_then(move || {
         served.subscribers.joined();
-        let subscribed = sse_warp::Sse::subscribe(&served.hub, TopicFilter::all(), None)
+        let subscribed = SubscribeRequest::new(TopicFilter::all(), None)
+            .subscribe(&served.hub)
+            .map(sse_warp::Sse::from)
             .map_err(|_| warp::reject::not_found());
         async move { subscribed }
     });
