@@ -6,12 +6,13 @@ use sse_core::EventId;
 use sse_core::http::{LAST_EVENT_ID, RESPONSE_HEADERS};
 
 /// sse-core's response headers as `http` types, checked at compile time.
-const HEADERS: [(HeaderName, HeaderValue); 3] = {
-    let [(n0, v0), (n1, v1), (n2, v2)] = RESPONSE_HEADERS;
+const HEADERS: [(HeaderName, HeaderValue); 4] = {
+    let [(n0, v0), (n1, v1), (n2, v2), (n3, v3)] = RESPONSE_HEADERS;
     [
         (HeaderName::from_static(n0), HeaderValue::from_static(v0)),
         (HeaderName::from_static(n1), HeaderValue::from_static(v1)),
         (HeaderName::from_static(n2), HeaderValue::from_static(v2)),
+        (HeaderName::from_static(n3), HeaderValue::from_static(v3)),
     ]
 };
 
@@ -61,7 +62,7 @@ pub fn set_sse_headers(headers: &mut HeaderMap) {
 /// ```
 pub fn last_event_id(headers: &HeaderMap, uri: &Uri) -> Option<EventId> {
     let header = headers.get(LAST_EVENT_ID).map(HeaderValue::as_bytes);
-    sse_core::http::last_event_id(header, uri.query())
+    sse_core::subscribe::last_event_id(header, uri.query()).ok().flatten()
 }
 
 /// [`last_event_id`] of a whole request.
