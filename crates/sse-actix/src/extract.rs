@@ -6,7 +6,7 @@ use std::future::{Ready, ready};
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest};
 use sse_core::EventId;
-use sse_core::http::{LAST_EVENT_ID, last_event_id};
+use sse_core::http::LAST_EVENT_ID;
 
 /// The last event ID of a request: the `Last-Event-ID` header, or else the
 /// `lastEventId` query parameter (for browsers, whose `EventSource` cannot set headers
@@ -32,7 +32,11 @@ impl LastEventId {
     pub fn from_request(req: &HttpRequest) -> Self {
         let header = req.headers().get(LAST_EVENT_ID).map(|v| v.as_bytes());
         let query = Some(req.query_string()).filter(|q| !q.is_empty());
-        LastEventId(last_event_id(header, query))
+        LastEventId(
+            sse_core::subscribe::last_event_id(header, query)
+                .ok()
+                .flatten(),
+        )
     }
 
     /// The id, if any.

@@ -90,7 +90,11 @@ impl Topics {
     /// Reads them from a request.
     pub fn from_request(req: &HttpRequest) -> Result<Self, BadTopics> {
         let query = Some(req.query_string()).filter(|q| !q.is_empty());
-        sse_tokio::topic_filter(query)
+        sse_core::subscribe::topics(query)
+            .map_err(|rejection| match rejection {
+                sse_core::subscribe::Rejection::BadTopics(error) => error,
+                _ => sse_core::hub::TopicError::Empty,
+            })
             .map(Topics)
             .map_err(BadTopics)
     }

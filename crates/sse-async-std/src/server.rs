@@ -25,7 +25,7 @@ use std::task::{Context, Poll};
 
 use futures_io::AsyncRead;
 use sse_core::EventId;
-use sse_core::http::{RESPONSE_HEADERS, last_event_id, topic_filter};
+use sse_core::http::RESPONSE_HEADERS;
 use sse_core::hub::{Hub, TopicFilter};
 use sse_core::stream::{FrameSource, StreamOptions};
 use trillium::{Body, Conn, Handler, KnownHeaderName, Status};
@@ -88,7 +88,9 @@ impl SseConnExt for Conn {
             .get(KnownHeaderName::LastEventId)
             .map(AsRef::as_ref);
         let query = Some(self.querystring()).filter(|query| !query.is_empty());
-        last_event_id(header, query)
+        sse_core::subscribe::last_event_id(header, query)
+            .ok()
+            .flatten()
     }
 }
 
@@ -135,7 +137,7 @@ impl HubHandler {
 
     fn respond(&self, conn: Conn) -> Conn {
         let query = Some(conn.querystring()).filter(|query| !query.is_empty());
-        let filter = match topic_filter(query) {
+        let filter = match sse_core::subscribe::topics(query) {
             Ok(filter) => filter.unwrap_or_else(TopicFilter::all),
             Err(error) => {
                 return conn

@@ -158,8 +158,8 @@ pub use reader::{ReaderEvent, ReaderSource};
 pub use response::{last_event_id, request_last_event_id, set_sse_headers, sse_response};
 pub use source::{EventStream, Outgoing, SseItem};
 pub use sse_core;
-pub use sse_core::subscribe::topics as topic_filter;
 pub use sse_core::stream::{KeepAlive, StreamOptions};
+pub use sse_core::subscribe::topics as topic_filter;
 pub use sse_core::{Event, EventId, EventType, Frame, MessageEvent};
 pub use timer::TokioTimer;
 

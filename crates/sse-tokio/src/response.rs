@@ -62,7 +62,9 @@ pub fn set_sse_headers(headers: &mut HeaderMap) {
 /// ```
 pub fn last_event_id(headers: &HeaderMap, uri: &Uri) -> Option<EventId> {
     let header = headers.get(LAST_EVENT_ID).map(HeaderValue::as_bytes);
-    sse_core::subscribe::last_event_id(header, uri.query()).ok().flatten()
+    sse_core::subscribe::last_event_id(header, uri.query())
+        .ok()
+        .flatten()
 }
 
 /// [`last_event_id`] of a whole request.

@@ -38,9 +38,11 @@ pub fn last_event_id() -> impl Filter<Extract = (Option<EventId>,), Error = Infa
     header
         .and(query)
         .map(|header: Option<HeaderValue>, query: Option<String>| {
-            sse_core::http::last_event_id(
+            sse_core::subscribe::last_event_id(
                 header.as_ref().map(HeaderValue::as_bytes),
                 query.as_deref(),
             )
+            .ok()
+            .flatten()
         })
 }

@@ -44,7 +44,11 @@ pub fn topics() -> impl Filter<Extract = (Option<TopicFilter>,), Error = Rejecti
         .or(warp::any().map(|| None))
         .unify();
     query.and_then(|query: Option<String>| async move {
-        sse_tokio::topic_filter(query.as_deref())
+        sse_core::subscribe::topics(query.as_deref())
+            .map_err(|rejection| match rejection {
+                sse_core::subscribe::Rejection::BadTopics(error) => error,
+                _ => sse_core::hub::TopicError::Empty,
+            })
             .map_err(|error| warp::reject::custom(BadTopics(error)))
     })
 }

@@ -79,9 +79,11 @@ impl RequestTemplate {
                 .entry(HeaderName::from_static(name))
                 .or_insert(HeaderValue::from_static(value));
         }
-        let resume = headers
-            .remove(LAST_EVENT_ID)
-            .and_then(|value| sse_core::http::last_event_id(Some(value.as_bytes()), None));
+        let resume = headers.remove(LAST_EVENT_ID).and_then(|value| {
+            sse_core::subscribe::last_event_id(Some(value.as_bytes()), None)
+                .ok()
+                .flatten()
+        });
         let template = RequestTemplate {
             method: parts.method,
             uri: parts.uri,
