@@ -16,7 +16,7 @@ use super::{Serve, WAIT, start, wait_for_subscribers};
 const PATH: &str = "/events";
 
 /// `200`, exactly the four [`HEADERS`] values, and no `content-length`.
-pub fn status_and_headers(serve: Serve) {
+pub fn status_and_headers(serve: &Serve) {
     let check = "status_and_headers";
     let addr = start(serve, Hub::new());
     let response = get(check, addr, PATH, &[]);
@@ -44,7 +44,7 @@ pub fn status_and_headers(serve: Serve) {
 }
 
 /// The hub's `retry:` hint arrives at the start of the stream.
-pub fn retry_hint(serve: Serve) {
+pub fn retry_hint(serve: &Serve) {
     let check = "retry_hint";
     let retry = Duration::from_millis(1234);
     let hub = Hub::builder()
@@ -70,7 +70,7 @@ pub fn retry_hint(serve: Serve) {
 }
 
 /// Events published after subscribing arrive, in order, with their ids.
-pub fn live_events(serve: Serve) {
+pub fn live_events(serve: &Serve) {
     let check = "live_events";
     let hub = Hub::new();
     let addr = start(serve, hub.clone());
@@ -92,7 +92,7 @@ pub fn live_events(serve: Serve) {
 }
 
 /// `?topics=pets` gets `pets` and its descendants, nothing else.
-pub fn topic_filter(serve: Serve) {
+pub fn topic_filter(serve: &Serve) {
     let check = "topic_filter";
     let hub = Hub::new();
     let addr = start(serve, hub.clone());
@@ -118,20 +118,20 @@ pub fn topic_filter(serve: Serve) {
 }
 
 /// `Last-Event-ID: <id>` replays what followed `<id>`, then goes live.
-pub fn resume_by_header(serve: Serve) {
+pub fn resume_by_header(serve: &Serve) {
     resume("resume_by_header", serve, |id| {
         (PATH.to_owned(), Some(id.to_owned()))
     });
 }
 
 /// `?lastEventId=<id>` replays what followed `<id>`, then goes live.
-pub fn resume_by_query(serve: Serve) {
+pub fn resume_by_query(serve: &Serve) {
     resume("resume_by_query", serve, |id| {
         (format!("/events?lastEventId={}", encode(id)), None)
     });
 }
 
-fn resume(check: &str, serve: Serve, request: fn(&str) -> (String, Option<String>)) {
+fn resume(check: &str, serve: &Serve, request: fn(&str) -> (String, Option<String>)) {
     let hub = Hub::new();
     let first = publish(&hub, "news", "seen");
     publish(&hub, "news", "missed 1");
@@ -156,7 +156,7 @@ fn resume(check: &str, serve: Serve, request: fn(&str) -> (String, Option<String
 }
 
 /// A bad `?topics=` list is a `400` whose text body says why.
-pub fn bad_topics_are_400(serve: Serve) {
+pub fn bad_topics_are_400(serve: &Serve) {
     refused(
         "bad_topics_are_400",
         serve,
@@ -168,7 +168,7 @@ pub fn bad_topics_are_400(serve: Serve) {
 }
 
 /// A `Last-Event-ID` no server could issue (a NUL) is a `400` whose body says why.
-pub fn bad_last_event_id_is_400(serve: Serve) {
+pub fn bad_last_event_id_is_400(serve: &Serve) {
     refused(
         "bad_last_event_id_is_400",
         serve,
@@ -180,7 +180,7 @@ pub fn bad_last_event_id_is_400(serve: Serve) {
 }
 
 /// A full hub (`max_subscribers`) answers `503`.
-pub fn full_hub_is_503(serve: Serve) {
+pub fn full_hub_is_503(serve: &Serve) {
     let check = "full_hub_is_503";
     let hub = Hub::builder().max_subscribers(1).build();
     let addr = start(serve, hub.clone());
@@ -191,14 +191,14 @@ pub fn full_hub_is_503(serve: Serve) {
 }
 
 /// A closed hub answers `503`.
-pub fn closed_hub_is_503(serve: Serve) {
+pub fn closed_hub_is_503(serve: &Serve) {
     let hub = Hub::new();
     hub.close();
     refused("closed_hub_is_503", serve, hub, PATH, 503, "closed");
 }
 
 /// An idle stream carries keep-alive comments (the hub's interval).
-pub fn keep_alive_on_idle_stream(serve: Serve) {
+pub fn keep_alive_on_idle_stream(serve: &Serve) {
     let check = "keep_alive_on_idle_stream";
     let addr = start(serve, quick_keep_alive_hub());
     let mut response = get(check, addr, PATH, &[]);
@@ -216,7 +216,7 @@ pub fn keep_alive_on_idle_stream(serve: Serve) {
 }
 
 /// A client that goes away frees its subscription.
-pub fn disconnect_frees_the_subscription(serve: Serve) {
+pub fn disconnect_frees_the_subscription(serve: &Serve) {
     let check = "disconnect_frees_the_subscription";
     let hub = quick_keep_alive_hub();
     let addr = start(serve, hub.clone());
@@ -235,7 +235,7 @@ fn quick_keep_alive_hub() -> Hub {
         .build()
 }
 
-fn refused(check: &str, serve: Serve, hub: Hub, target: &str, status: u16, says: &str) {
+fn refused(check: &str, serve: &Serve, hub: Hub, target: &str, status: u16, says: &str) {
     let addr = start(serve, hub);
     refused_at(check, addr, target, status, says);
 }

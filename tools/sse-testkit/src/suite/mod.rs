@@ -32,6 +32,7 @@ mod wire;
 
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr, TcpListener};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use sse_core::Hub;
@@ -40,8 +41,35 @@ pub use checks::*;
 pub use wire::Response;
 
 /// Serves `hub`'s endpoint at `/events` on `listener`, blocking until the process
-/// ends (or failing).
-pub type Serve = fn(TcpListener, Hub) -> io::Result<()>;
+/// ends (or failing). Made from a function or closure with [`serving`].
+pub type Serve = Arc<dyn Fn(TcpListener, Hub) -> io::Result<()> + Send + Sync>;
+
+/// A [`Serve`] of `serve`.
+pub fn serving(
+    serve: impl Fn(TcpListener, Hub) -> io::Result<()> + Send + Sync + 'static,
+) -> Serve {
+    Arc::new(serve)
+}
+
+/// Every check, by name (what [`behaviour_suite!`](crate::behaviour_suite) runs, one
+/// `#[test]` each; a list of adapters can loop over it instead).
+pub const CHECKS: &[(&str, fn(&Serve))] = &[
+    ("status_and_headers", status_and_headers),
+    ("retry_hint", retry_hint),
+    ("live_events", live_events),
+    ("topic_filter", topic_filter),
+    ("resume_by_header", resume_by_header),
+    ("resume_by_query", resume_by_query),
+    ("bad_topics_are_400", bad_topics_are_400),
+    ("bad_last_event_id_is_400", bad_last_event_id_is_400),
+    ("full_hub_is_503", full_hub_is_503),
+    ("closed_hub_is_503", closed_hub_is_503),
+    ("keep_alive_on_idle_stream", keep_alive_on_idle_stream),
+    (
+        "disconnect_frees_the_subscription",
+        disconnect_frees_the_subscription,
+    ),
+];
 
 /// How long any wait of the suite may take before the check fails.
 pub const WAIT: Duration = Duration::from_secs(10);
@@ -49,7 +77,8 @@ pub const WAIT: Duration = Duration::from_secs(10);
 /// Binds a loopback listener and runs `serve` for `hub` on a new thread; returns the
 /// address. Connections made before the server polls its listener wait in the
 /// backlog, so the address is usable at once.
-pub fn start(serve: Serve, hub: Hub) -> SocketAddr {
+pub fn start(serve: &Serve, hub: Hub) -> SocketAddr {
+    let serve = serve.clone();
     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
         .unwrap_or_else(|e| panic!("suite: cannot bind a loopback listener: {e}"));
     let addr = listener
@@ -77,7 +106,7 @@ pub fn wait_for_subscribers(hub: &Hub, count: usize, check: &str) {
 }
 
 /// Writes one `#[test]` per check of the suite, each running it against the adapter
-/// served by `$serve` (a [`Serve`] function).
+/// served by `$serve` (a function or closure `Fn(TcpListener, Hub) -> io::Result<()>`).
 #[macro_export]
 macro_rules! behaviour_suite {
     ($serve:expr) => {
@@ -91,7 +120,7 @@ macro_rules! behaviour_suite {
         $(
             #[test]
             fn $check() {
-                $crate::suite::$check($serve);
+                $crate::suite::$check(&$crate::suite::serving($serve));
             }
         )+
     };
