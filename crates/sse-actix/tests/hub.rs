@@ -14,7 +14,6 @@ use actix_web::{Responder, web};
 use sse_actix::{LastEventId, Sse, SseRejection, Topics};
 use sse_core::Event;
 use sse_core::hub::{Hub, Topic, TopicFilter};
-use sse_core::response::SseResponse;
 use sse_core::stream::{KeepAlive, StreamOptions};
 use sse_core::subscribe::SubscribeRequest;
 use sse_testkit::client::{connect, message, open};
@@ -35,7 +34,7 @@ fn limited_route(hub: Hub) -> impl Fn(&mut web::ServiceConfig) + Send + Clone + 
         let request = SubscribeRequest::new(TopicFilter::all(), last);
         let (subscription, options) = request.subscribe(&hub)?.into_parts();
         let limited = Limited::new(subscription, FRAMES_PER_RESPONSE);
-        Ok(Sse::from(SseResponse::with_options(limited, options)))
+        Ok(Sse::new(limited).with_options(options))
     }
     move |cfg: &mut web::ServiceConfig| {
         cfg.app_data(web::Data::new(hub.clone()))

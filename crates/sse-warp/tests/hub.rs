@@ -10,7 +10,6 @@ use std::time::Duration;
 
 use sse_core::Event;
 use sse_core::hub::{Hub, Topic, TopicFilter};
-use sse_core::response::SseResponse;
 use sse_core::stream::{KeepAlive, StreamOptions};
 use sse_core::subscribe::SubscribeRequest;
 use sse_testkit::limited::Limited;
@@ -41,7 +40,7 @@ async fn reconnections_resume_from_the_hub_without_loss_or_duplicates() {
                 let request = SubscribeRequest::new(TopicFilter::all(), last);
                 let (subscription, options) = request.subscribe(&hub).unwrap().into_parts();
                 let limited = Limited::new(subscription, FRAMES_PER_RESPONSE);
-                Sse::from(SseResponse::with_options(limited, options))
+                Sse::new(limited).with_options(options)
             })
     };
     let server = serve(limited).await;

@@ -17,8 +17,11 @@ use std::fmt;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
+use sse_adapters::{BoxSource, Refusal, Route};
 use sse_core::hub::{Epoch, PublishError, SubscribeError, Subscription, Topic, TopicFilter};
+use sse_core::response::SseResponse;
 use sse_core::stream::{Chunk, FrameSource, StreamOptions};
+use sse_core::subscribe::last_event_id;
 use sse_core::{Event, EventId, FieldError, Frame, Hub};
 
 use crate::script;
@@ -89,6 +92,22 @@ impl Scenario {
             subscription: Some(subscription),
             plan,
             when_idle,
+        })
+    }
+
+    /// The `/events` route of every adapter: each request's `Last-Event-ID` (header,
+    /// then `?lastEventId=`) picks its [`Connection`], streamed with the hub's
+    /// options; `400` for an invalid id, `500` when the scenario cannot run.
+    pub fn route(&self) -> Route {
+        let scenario = self.clone();
+        Route::new(move |query, header| {
+            let last = last_event_id(header, query)?;
+            let connection = scenario.connect(last).map_err(|e| Refusal {
+                status: 500,
+                message: e.to_string(),
+            })?;
+            let options = scenario.hub.stream_options().clone();
+            Ok(SseResponse::new(BoxSource::new(connection)).with_options(options))
         })
     }
 

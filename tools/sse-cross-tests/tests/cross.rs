@@ -16,7 +16,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use futures_util::StreamExt;
-use sse_async_std::HubHandler;
 use sse_core::hub::{Hub, Topic, TopicFilter};
 use sse_core::stream::{KeepAlive, StreamOptions};
 use sse_core::{ClientConfig, Disconnect, Event, EventId, StopReason};
@@ -64,7 +63,7 @@ fn tokio_client_reads_and_resumes_from_our_server_on_both_runtimes() {
     let tokio = tokio_runtime();
     for runtime in Runtime::ALL {
         let hub = hub_with_fast_keep_alive();
-        let server = runtime.block_on(runtime.serve(HubHandler::new(hub.clone())));
+        let server = runtime.block_on(runtime.serve(sse_async_std::hub_endpoint(hub.clone())));
         let url = server.url("/?topics=t");
         on_tokio(&tokio, async {
             let mut client = EventSource::builder(url.as_str())
@@ -140,7 +139,8 @@ struct App {
 async fn cut_stream(State(app): State<App>, LastEventId(last): LastEventId) -> Response {
     app.resumed_from.lock().unwrap().push(last.clone());
     match app.hub.subscribe_from(TopicFilter::all(), last.as_ref()) {
-        Ok(inner) => sse_tokio::SseBody::new(Limited::new(inner, 3), app.hub.stream_options())
+        Ok(inner) => sse_tokio::Sse::new(Limited::new(inner, 3))
+            .with_options(app.hub.stream_options().clone())
             .into_response(),
         Err(error) => (StatusCode::SERVICE_UNAVAILABLE, error.to_string()).into_response(),
     }

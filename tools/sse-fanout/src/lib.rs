@@ -24,14 +24,14 @@
 //! machine clock.
 //!
 //! This library holds the pure pieces both sides use, each unit-tested: the payload
-//! format ([`payload`]), the HTTP/1.1 response head ([`head`]) and chunked body
-//! ([`chunked`]) decoding, frame counting ([`scan`]), `/proc` readings ([`procfs`])
+//! format ([`payload`]), the HTTP/1.1 response head ([`head`], by `httparse`) and
+//! chunked body ([`chunked`]) decoding (both sse-testkit's, shared with the behaviour
+//! suite), frame counting ([`scan`]), `/proc` readings ([`procfs`])
 //! and latency percentiles ([`percentile`]).
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-pub mod chunked;
-pub mod head;
+pub use sse_testkit::http1::{chunked, head};
 pub mod payload;
 pub mod percentile;
 pub mod procfs;

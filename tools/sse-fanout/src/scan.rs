@@ -127,7 +127,7 @@ impl FrameScanner {
         FrameScanner {
             chunked: match framing {
                 BodyFraming::Chunked => Some(ChunkedDecoder::new()),
-                BodyFraming::Raw => None,
+                BodyFraming::Length(_) | BodyFraming::Raw => None,
             },
             counter: FrameCounter::new(timestamps),
         }

@@ -5,6 +5,8 @@
 //!
 //! | module | holds |
 //! |---|---|
+//! | [`http1`] | the one HTTP/1.1 response reader of the workspace's raw clients: heads by `httparse`, chunked bodies decoded in place |
+//! | `suite` (feature `suite`) | the shared behaviour suite every adapter runs from its `tests/suite.rs` (`behaviour_suite!`) |
 //! | [`limited`] | [`Limited`](limited::Limited): a frame source that ends after some frames, to force reconnections |
 //! | `raw` (feature `tokio`) | `RawResponse`: a bare HTTP/1.1 client over a loopback socket that shows headers and body bytes exactly as sent |
 //! | `feed` (feature `tokio`) | a `Stream` of events fed by hand from the test, which reports its drop |
@@ -22,10 +24,13 @@
 pub mod client;
 #[cfg(feature = "tokio")]
 pub mod feed;
+pub mod http1;
 pub mod limited;
 #[cfg(feature = "tokio")]
 pub mod raw;
 #[cfg(feature = "tokio")]
 pub mod scenario;
+#[cfg(feature = "suite")]
+pub mod suite;
 #[cfg(feature = "tokio")]
 pub mod wait;

@@ -1,5 +1,6 @@
 //! A bare HTTP/1.1 client over a loopback socket that shows a response body exactly as
-//! it arrives (chunked transfer decoded), to check headers and byte-exact frames.
+//! it arrives (chunked transfer decoded, by [`http1`](crate::http1)), to check
+//! headers and byte-exact frames.
 //!
 //! It knows no framework: any server on a loopback port will do. Every read is bounded
 //! by [`WAIT`].
@@ -11,6 +12,9 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::time::timeout;
+
+use crate::http1::chunked::{ChunkedDecoder, Progress};
+use crate::http1::head::{BodyFraming, parse_head};
 
 /// How long any single wait for bytes may take before the test fails.
 pub const WAIT: Duration = Duration::from_secs(10);
@@ -26,7 +30,8 @@ pub struct RawResponse {
     pub status: u16,
     /// The response's headers in order, names lower-cased, values trimmed.
     pub headers: Vec<(String, String)>,
-    chunked: bool,
+    /// The chunked decoder, for a chunked body.
+    chunked: Option<ChunkedDecoder>,
     /// The terminating zero-size chunk arrived.
     last_chunk: bool,
     /// The connection was closed.
@@ -64,7 +69,7 @@ impl RawResponse {
             body: Vec::new(),
             status: 0,
             headers: Vec::new(),
-            chunked: false,
+            chunked: None,
             last_chunk: false,
             closed: false,
             remaining: None,
@@ -82,31 +87,19 @@ impl RawResponse {
     }
 
     async fn read_head(&mut self) -> io::Result<()> {
-        let end = loop {
-            if let Some(at) = find(&self.wire, b"\r\n\r\n") {
-                break at;
+        let (head, len) = loop {
+            if let Some(parsed) = parse_head(&self.wire).map_err(io::Error::other)? {
+                break parsed;
             }
             self.fill().await?;
         };
-        let head = String::from_utf8_lossy(&self.wire[..end]).into_owned();
-        self.wire.drain(..end + 4);
-        let mut lines = head.split("\r\n");
-        let status_line = lines.next().unwrap_or_default();
-        self.status = status_line
-            .split(' ')
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-            .ok_or_else(|| io::Error::other(format!("bad status line {status_line:?}")))?;
-        for line in lines {
-            if let Some((name, value)) = line.split_once(':') {
-                self.headers
-                    .push((name.trim().to_ascii_lowercase(), value.trim().to_owned()));
-            }
+        self.wire.drain(..len);
+        self.status = head.status;
+        self.chunked = (head.framing == BodyFraming::Chunked).then(ChunkedDecoder::new);
+        if let BodyFraming::Length(length) = head.framing {
+            self.remaining = Some(usize::try_from(length).unwrap_or(usize::MAX));
         }
-        self.chunked = self
-            .header("transfer-encoding")
-            .is_some_and(|v| v.eq_ignore_ascii_case("chunked"));
-        self.remaining = self.header("content-length").and_then(|v| v.parse().ok());
+        self.headers = head.headers;
         Ok(())
     }
 
@@ -128,30 +121,20 @@ impl RawResponse {
 
     /// Moves every whole chunk in `wire` to `body`.
     fn decode(&mut self) -> io::Result<()> {
-        if !self.chunked {
+        let Some(decoder) = &mut self.chunked else {
             if let Some(remaining) = &mut self.remaining {
                 *remaining = remaining.saturating_sub(self.wire.len());
                 self.last_chunk = *remaining == 0;
             }
             self.body.append(&mut self.wire);
             return Ok(());
-        }
-        while let Some(line_end) = find(&self.wire, b"\r\n") {
-            let size_text = String::from_utf8_lossy(&self.wire[..line_end]).into_owned();
-            let size = usize::from_str_radix(size_text.split(';').next().unwrap_or("").trim(), 16)
-                .map_err(|_| io::Error::other(format!("bad chunk size {size_text:?}")))?;
-            let start = line_end + 2;
-            if self.wire.len() < start + size + 2 {
-                return Ok(());
-            }
-            if size == 0 {
-                self.last_chunk = true;
-                self.wire.clear();
-                return Ok(());
-            }
-            self.body.extend_from_slice(&self.wire[start..start + size]);
-            self.wire.drain(..start + size + 2);
-        }
+        };
+        let body = &mut self.body;
+        let progress = decoder
+            .feed(&self.wire, |data| body.extend_from_slice(data))
+            .map_err(io::Error::other)?;
+        self.wire.clear();
+        self.last_chunk |= progress == Progress::Ended;
         Ok(())
     }
 

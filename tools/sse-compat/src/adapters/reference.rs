@@ -8,8 +8,9 @@ use std::task::{Context, Poll, Wake, Waker};
 use std::thread::{self, Thread};
 use std::time::Duration;
 
-use sse_core::http::{LAST_EVENT_ID, RESPONSE_HEADERS, last_event_id};
+use sse_core::http::{LAST_EVENT_ID, RESPONSE_HEADERS};
 use sse_core::stream::FrameSource;
+use sse_core::subscribe::last_event_id;
 
 use crate::scenario::Scenario;
 
@@ -55,7 +56,8 @@ fn respond(stream: TcpStream, scenario: &Scenario) -> std::io::Result<()> {
             out.write_all(crate::PAGE.as_bytes())
         }
         "/events" => {
-            let id = last_event_id(header.as_deref().map(str::as_bytes), Some(query));
+            let id = last_event_id(header.as_deref().map(str::as_bytes), Some(query))
+                .map_err(|e| std::io::Error::other(e.to_string()))?;
             let connection = scenario
                 .connect(id)
                 .map_err(|e| std::io::Error::other(e.to_string()))?;

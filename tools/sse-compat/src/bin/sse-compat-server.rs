@@ -6,7 +6,7 @@ use std::io::Write;
 use std::net::TcpListener;
 use std::process::ExitCode;
 
-use sse_compat::adapters::{ADAPTERS, find};
+use sse_compat::adapters;
 use sse_compat::scenario::Scenario;
 
 fn main() -> ExitCode {
@@ -26,7 +26,7 @@ fn run(args: Vec<String>) -> Result<(), String> {
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--list" => {
-                for (name, _) in ADAPTERS {
+                for name in adapters::names() {
                     println!("{name}");
                 }
                 return Ok(());
@@ -37,12 +37,14 @@ fn run(args: Vec<String>) -> Result<(), String> {
         }
     }
     let name = adapter.ok_or("--adapter NAME is required (see --list)")?;
-    let serve = find(&name).ok_or_else(|| format!("no adapter named `{name}`"))?;
+    if !adapters::names().any(|known| known == name) {
+        return Err(format!("no adapter named `{name}`"));
+    }
     let listener = TcpListener::bind(&addr).map_err(|e| format!("bind {addr}: {e}"))?;
     let bound = listener.local_addr().map_err(|e| e.to_string())?;
     let mut stdout = std::io::stdout();
     writeln!(stdout, "listening on http://{bound}")
         .and_then(|()| stdout.flush())
         .map_err(|e| e.to_string())?;
-    serve(listener, Scenario::new()?)
+    adapters::serve(&name, listener, Scenario::new()?)
 }

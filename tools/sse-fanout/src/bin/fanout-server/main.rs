@@ -11,13 +11,14 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Parser, ValueEnum};
+use sse_adapters::{ADAPTERS, Adapter};
 
 mod baseline;
 mod control;
-mod ours_frameworks;
-mod ours_tokio;
+mod ours;
 mod peer_actix;
 mod peer_axum;
+mod peer_poem;
 mod peer_warp;
 mod publisher;
 mod sinks;
@@ -25,21 +26,10 @@ mod sinks;
 use control::Bench;
 use publisher::Plan;
 
-/// The implementations this server can run.
+/// The implementations besides ours (which are the entries of the one adapter list,
+/// `ours-NAME`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Implementation {
-    /// sse-tokio's `SseBody` over a hub subscription, on hyper 1.
-    OursHyper,
-    /// sse-tokio's `SseBody` over a hub subscription, from an axum handler.
-    OursAxum,
-    /// sse-actix's `Sse` responder over a hub subscription.
-    OursActix,
-    /// sse-warp's `Sse` reply over a hub subscription.
-    OursWarp,
-    /// sse-async-std's trillium body over a hub subscription, on async-std.
-    OursAsyncStd,
-    /// sse-async-std's trillium body over a hub subscription, on smol.
-    OursSmol,
+enum Other {
     /// A bare tokio TCP server writing pre-encoded frames to every socket.
     Baseline,
     /// axum's own `axum::response::sse::Sse` fed by `tokio::sync::broadcast`.
@@ -48,40 +38,48 @@ enum Implementation {
     PeerWarp,
     /// actix-web-lab's `sse::Sse` fed by `tokio::sync::broadcast`.
     PeerActixWebLab,
+    /// poem's own `poem::web::sse::SSE` fed by `tokio::sync::broadcast`.
+    PeerPoem,
 }
 
-impl Implementation {
-    /// Whose it is: `ours`, `peer` or `baseline`.
+impl Other {
+    /// Whose it is: `peer` or `baseline`.
     fn kind(self) -> &'static str {
         match self {
-            Implementation::OursHyper
-            | Implementation::OursAxum
-            | Implementation::OursActix
-            | Implementation::OursWarp
-            | Implementation::OursAsyncStd
-            | Implementation::OursSmol => "ours",
-            Implementation::Baseline => "baseline",
-            Implementation::PeerAxum
-            | Implementation::PeerWarp
-            | Implementation::PeerActixWebLab => "peer",
+            Other::Baseline => "baseline",
+            Other::PeerAxum | Other::PeerWarp | Other::PeerActixWebLab | Other::PeerPoem => "peer",
         }
     }
 
     /// How the report names it.
     fn label(self) -> &'static str {
         match self {
-            Implementation::OursHyper => "sse-tokio on hyper (hub)",
-            Implementation::OursAxum => "sse-tokio on axum (hub)",
-            Implementation::OursActix => "sse-actix on actix-web (hub)",
-            Implementation::OursWarp => "sse-warp on warp (hub)",
-            Implementation::OursAsyncStd => "sse-async-std on trillium + async-std (hub)",
-            Implementation::OursSmol => "sse-async-std on trillium + smol (hub)",
-            Implementation::Baseline => "baseline: bare tokio TCP, pre-encoded frames",
-            Implementation::PeerAxum => "axum::response::sse + broadcast",
-            Implementation::PeerWarp => "warp::sse + broadcast",
-            Implementation::PeerActixWebLab => "actix-web-lab sse + broadcast",
+            Other::Baseline => "baseline: bare tokio TCP, pre-encoded frames",
+            Other::PeerAxum => "axum::response::sse + broadcast",
+            Other::PeerWarp => "warp::sse + broadcast",
+            Other::PeerActixWebLab => "actix-web-lab sse + broadcast",
+            Other::PeerPoem => "poem::web::sse + broadcast",
         }
     }
+}
+
+/// What serves the event stream.
+#[derive(Debug, Clone, Copy)]
+enum Implementation {
+    /// An adapter of the workspace over a hub subscription.
+    Ours(&'static Adapter),
+    /// A peer or the baseline.
+    Other(Other),
+}
+
+/// `ours-NAME` for an adapter of the list, else a peer's or the baseline's name.
+fn implementation(name: &str) -> Result<Implementation, String> {
+    if let Some(adapter) = name.strip_prefix("ours-").and_then(sse_adapters::find) {
+        return Ok(Implementation::Ours(adapter));
+    }
+    Other::from_str(name, false)
+        .map(Implementation::Other)
+        .map_err(|_| format!("unknown implementation `{name}` (see --list)"))
 }
 
 #[derive(Debug, Parser)]
@@ -91,7 +89,7 @@ struct Args {
     #[arg(long)]
     list: bool,
     /// What serves the event stream.
-    #[arg(long = "impl", value_enum, required_unless_present = "list")]
+    #[arg(long = "impl", value_parser = implementation, required_unless_present = "list")]
     implementation: Option<Implementation>,
     /// Events to publish after `POST /start`.
     #[arg(long, default_value_t = 1)]
@@ -130,7 +128,10 @@ fn main() -> ExitCode {
 }
 
 fn list() {
-    for implementation in Implementation::value_variants() {
+    for adapter in ADAPTERS {
+        println!("ours-{}\tours\t{} (hub)", adapter.name, adapter.label);
+    }
+    for implementation in Other::value_variants() {
         if let Some(name) = implementation.to_possible_value() {
             let (kind, label) = (implementation.kind(), implementation.label());
             println!("{}\t{kind}\t{label}", name.get_name());
@@ -148,16 +149,12 @@ fn run(implementation: Implementation, args: &Args) -> io::Result<()> {
     };
     let bench = Bench::new(listener.local_addr()?.port(), plan, args.workers);
     match implementation {
-        Implementation::OursHyper => ours_tokio::serve_hyper(listener, bench),
-        Implementation::OursAxum => ours_tokio::serve_axum(listener, bench),
-        Implementation::OursActix => ours_frameworks::serve_actix(listener, bench),
-        Implementation::OursWarp => ours_frameworks::serve_warp(listener, bench),
-        Implementation::OursAsyncStd => ours_frameworks::serve_async_std(listener, bench),
-        Implementation::OursSmol => ours_frameworks::serve_smol(listener, bench),
-        Implementation::Baseline => baseline::serve(listener, bench),
-        Implementation::PeerAxum => peer_axum::serve(listener, bench),
-        Implementation::PeerWarp => peer_warp::serve(listener, bench),
-        Implementation::PeerActixWebLab => peer_actix::serve(listener, bench),
+        Implementation::Ours(adapter) => ours::serve(adapter, listener, bench),
+        Implementation::Other(Other::Baseline) => baseline::serve(listener, bench),
+        Implementation::Other(Other::PeerAxum) => peer_axum::serve(listener, bench),
+        Implementation::Other(Other::PeerWarp) => peer_warp::serve(listener, bench),
+        Implementation::Other(Other::PeerActixWebLab) => peer_actix::serve(listener, bench),
+        Implementation::Other(Other::PeerPoem) => peer_poem::serve(listener, bench),
     }
 }
 

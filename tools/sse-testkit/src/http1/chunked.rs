@@ -5,7 +5,7 @@
 //! before frames are counted.
 //!
 //! ```
-//! use sse_fanout::chunked::{ChunkedDecoder, Progress};
+//! use sse_testkit::http1::chunked::{ChunkedDecoder, Progress};
 //!
 //! let mut decoder = ChunkedDecoder::new();
 //! let mut body = Vec::new();
