@@ -72,6 +72,10 @@ impl<B> tower_service::Service<Request<B>> for HubEndpoint {
 
 /// The body of a [`HubEndpoint`] response: the event stream, or a rejection's text.
 #[derive(Debug)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "nearly every response is a stream; boxing it would cost an allocation per subscriber to save bytes on rare refusals"
+)]
 pub enum HubBody {
     /// The subscription's frames.
     Stream(SseBody<Subscription>),

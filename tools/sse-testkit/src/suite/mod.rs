@@ -51,9 +51,12 @@ pub fn serving(
     Arc::new(serve)
 }
 
+/// One check of the suite, run against an adapter.
+pub type Check = fn(&Serve);
+
 /// Every check, by name (what [`behaviour_suite!`](crate::behaviour_suite) runs, one
 /// `#[test]` each; a list of adapters can loop over it instead).
-pub const CHECKS: &[(&str, fn(&Serve))] = &[
+pub const CHECKS: &[(&str, Check)] = &[
     ("status_and_headers", status_and_headers),
     ("retry_hint", retry_hint),
     ("live_events", live_events),
