@@ -15,9 +15,13 @@
 //! | `stream` (std) | `FrameStream`: a response body's frames with keep-alive, over any timer |
 //!
 //! # Dependencies
-//! `bytes` (shared frames) and `memchr` (line scanning) only. The optional `json`
-//! feature adds `serde` and `serde_json` for `Event::json`; it is off by default so
-//! the protocol core stays free of them.
+//! `bytes` (shared frames) and `memchr` (line scanning) for the `no_std` part. The
+//! `std` feature adds `url`, for the client's requests and redirects: resolving a
+//! `Location` against the current URL and comparing origins is the WHATWG URL
+//! standard's job, and `url` implements it (it needs `std`, which the client does
+//! anyway). The optional `json` feature adds `serde` and `serde_json` for
+//! `Event::json`, and `tracing` adds `tracing` for the client driver's spans and
+//! events; both are off by default so the protocol core stays free of them.
 //!
 //! # `no_std`
 //! The event model, the encoder and the decoder need only `alloc`: build with
@@ -46,8 +50,8 @@ pub mod stream;
 
 #[cfg(feature = "std")]
 pub use client::{
-    Action, ClientConfig, ClientIo, ClientMachine, Disconnect, ReadyState, SourceEvent, StopReason,
-    TransportError,
+    Action, ClientConfig, ClientDriver, ClientIo, ClientMachine, ClientRequest, Disconnect,
+    ReadyState, SourceEvent, StopReason, TransportError,
 };
 pub use decode::{DecodeError, Decoded, Decoder, Limits, MessageEvent};
 pub use encode::{DataEncoder, Frame, encode_into, encoded_len};
