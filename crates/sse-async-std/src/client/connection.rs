@@ -71,9 +71,16 @@ impl Http {
             TransportError::new(format!("trillium cannot send method {}", request.method()))
         })?;
         let mut conn = self.client.build_conn(method, request.url().clone());
-        for (name, value) in request.headers() {
-            conn.request_headers_mut()
-                .append(name.to_owned(), value.to_vec());
+        // The request's headers replace the client's defaults of the same name
+        // (trillium sends `accept: */*`); a name repeated in the request is sent twice.
+        let headers = conn.request_headers_mut();
+        for (index, (name, value)) in request.headers().enumerate() {
+            let repeated = request.headers().take(index).any(|(seen, _)| seen == name);
+            if repeated {
+                headers.append(name.to_owned(), value.to_vec());
+            } else {
+                headers.insert(name.to_owned(), value.to_vec());
+            }
         }
         if !request.body_bytes().is_empty() {
             conn = conn.with_body(request.body_bytes().to_vec());
