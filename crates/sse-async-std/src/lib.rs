@@ -13,7 +13,7 @@
 //! | write events to any `AsyncWrite` | [`write_event`], [`write_frame`], [`write_event_from_reader`] (one event's data streamed from a reader), [`write_stream`] (a hub subscription or any [`FrameSource`](sse_core::stream::FrameSource), with keep-alives) |
 //! | a response body for a futures-io HTTP server | [`SseBody`] (an `AsyncRead`) over a hub `Subscription`, [`EventFrames`], [`TryEventFrames`] or [`ReaderEvent`] |
 //! | serve over HTTP (feature `server`) | [`SseConnExt::with_sse`] on a trillium `Conn`, or [`HubHandler`] for a whole hub |
-//! | consume a stream over HTTP (feature `client`) | [`client::EventSource`]: reconnection, backoff, `Last-Event-ID`, idle timeout |
+//! | consume a stream over HTTP (feature `client`) | [`client::EventSource`]: reconnection, backoff, `Last-Event-ID`, redirects, connect and idle timeouts; with feature `tracing`, spans and events of its connections |
 //!
 //! # Quick start
 //! A hub served on smol, and the client reading from it (on async-std, swap

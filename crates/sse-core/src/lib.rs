@@ -9,7 +9,7 @@
 //! | [`event`] | [`Event`], the validated [`EventId`] and [`EventType`], the builder |
 //! | [`encode`] | [`Frame`]: events encoded once into shared [`bytes::Bytes`]; [`DataEncoder`] for payloads that arrive in chunks |
 //! | [`decode`] | [`Decoder`]: the spec's parsing algorithm as a push decoder with memory limits |
-//! | `client` (std) | `ClientMachine`: the EventSource reconnection state machine, time passed in; `SourceEvent`, the items of client streams |
+//! | `client` (std) | `ClientMachine`: the EventSource reconnection state machine, time passed in; `ClientDriver`: the drive loop of client streams (requests, redirects, work cap, timeouts) over a runtime's `ClientIo`; `SourceEvent`, their items |
 //! | `hub` (std) | `Hub` and `Subscription`: encode-once broadcast with topics and replay |
 //! | `http` (std) | what every HTTP adapter needs: response headers, `Last-Event-ID`, `?topics=` |
 //! | `stream` (std) | `FrameStream`: a response body's frames with keep-alive, over any timer |
