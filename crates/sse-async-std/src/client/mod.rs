@@ -149,7 +149,7 @@ pub struct EventSourceBuilder {
     client: Client,
     url: String,
     config: ClientConfig,
-    headers: Vec<(String, String)>,
+    headers: Vec<(String, Vec<u8>)>,
     method: Method,
     body: Bytes,
     last_event_id: Option<EventId>,
@@ -165,8 +165,8 @@ impl EventSourceBuilder {
     }
 
     /// Sends this header with every request (say, `authorization`).
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.headers.push((name.into(), value.into()));
+    pub fn header(mut self, name: impl Into<String>, value: impl AsRef<[u8]>) -> Self {
+        self.headers.push((name.into(), value.as_ref().to_vec()));
         self
     }
 
