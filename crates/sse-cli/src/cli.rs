@@ -105,6 +105,12 @@ pub struct ListenArgs {
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub idle_timeout: Option<Duration>,
 
+    /// Give a connection attempt up (and retry, counting towards --max-retries) when
+    /// its response has not begun within this long: connect, TLS, request and
+    /// redirects included. 0 waits for ever.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "30s")]
+    pub connect_timeout: Duration,
+
     /// Exit (code 0) after receiving this many events.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub count: Option<u64>,
@@ -253,6 +259,12 @@ mod tests {
         assert_eq!(args.count, Some(3));
         assert_eq!(args.method, Some(Method::POST));
         assert_eq!(args.idle_timeout, Some(Duration::from_secs(2)));
+        assert_eq!(args.connect_timeout, Duration::from_secs(30), "the default");
+        let cli = Cli::try_parse_from(["sse", "listen", "u", "--connect-timeout", "1s"]).unwrap();
+        let Command::Listen(args) = cli.command else {
+            panic!("not listen")
+        };
+        assert_eq!(args.connect_timeout, Duration::from_secs(1));
         assert!(Cli::try_parse_from(["sse", "listen", "u", "--count", "0"]).is_err());
         assert!(
             Cli::try_parse_from(["sse", "listen", "u", "--no-reconnect", "--max-retries", "2"])

@@ -41,7 +41,8 @@ pub fn event_source(args: &ListenArgs) -> Result<EventSource, Failure> {
         } else {
             args.max_retries
         })
-        .idle_timeout(args.idle_timeout);
+        .idle_timeout(args.idle_timeout)
+        .connect_timeout(Some(args.connect_timeout).filter(|timeout| !timeout.is_zero()));
     let mut builder = EventSource::builder(request).config(config);
     if let Some(id) = &args.last_event_id {
         builder = builder.last_event_id(EventId::new(id).map_err(|e| usage(&e))?);

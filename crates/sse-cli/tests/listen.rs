@@ -246,6 +246,34 @@ fn idle_timeout_and_max_retries() {
 }
 
 #[test]
+fn a_server_that_never_answers_times_out_then_retries_run_out() {
+    // Accepts every connection and never says a word.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/", listener.local_addr().unwrap());
+    thread::spawn(move || {
+        let held: Vec<_> = listener.incoming().take(3).collect();
+        thread::sleep(TIMEOUT);
+        drop(held);
+    });
+    let mut client = listen(&["--connect-timeout", "1s", "--max-retries", "2", &url]);
+    assert_eq!(client.wait().code(), Some(1));
+    let stderr = client.stderr.rest();
+    assert_eq!(stderr.len(), 3, "two retries, then the reason: {stderr:?}");
+    for line in &stderr[..2] {
+        assert!(
+            line.starts_with(
+                "sse listen: no response within the connect timeout of 1s; reconnecting in"
+            ),
+            "{stderr:?}"
+        );
+    }
+    assert_eq!(
+        stderr[2],
+        "sse listen: gave up after 2 reconnection attempts; last failure: no response within the connect timeout of 1s"
+    );
+}
+
+#[test]
 fn bad_arguments_exit_2() {
     let mut client = listen(&["--count", "0", "http://127.0.0.1:1/"]);
     assert_eq!(client.wait().code(), Some(2));

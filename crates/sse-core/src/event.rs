@@ -115,8 +115,7 @@ impl fmt::Display for FieldError {
     }
 }
 
-#[cfg(feature = "std")]
-impl std::error::Error for FieldError {}
+impl core::error::Error for FieldError {}
 
 /// Finds the first byte of `value` that `field` may not contain.
 fn check(field: Field, value: &str) -> Result<(), FieldError> {

@@ -9,7 +9,7 @@
 //! | [`event`] | [`Event`], the validated [`EventId`] and [`EventType`], the builder |
 //! | [`encode`] | [`Frame`]: events encoded once into shared [`bytes::Bytes`]; [`DataEncoder`] for payloads that arrive in chunks |
 //! | [`decode`] | [`Decoder`]: the spec's parsing algorithm as a push decoder with memory limits |
-//! | `client` (std) | `ClientMachine`: the EventSource reconnection state machine, time passed in; `SourceEvent`, the items of client streams |
+//! | `client` (std) | `ClientMachine`: the EventSource reconnection state machine, time passed in; `ClientDriver`: the drive loop of client streams (requests, redirects, work cap, timeouts) over a runtime's `ClientIo`; `SourceEvent`, their items |
 //! | `hub` (std) | `Hub` and `Subscription`: encode-once broadcast with topics and replay |
 //! | `http` (std) | the protocol's HTTP names: headers, query parameters, the content-type check |
 //! | `response` (std) | the adapter contract's response: `SseResponse` (source, stream options, `HEADERS`) and `define_sse!`, which declares every adapter's `Sse` |
@@ -32,9 +32,13 @@
 //!   response source ([`source::EventStream`]); it is `no_std` and holds only traits.
 //! - `form_urlencoded` (with `std`): decoding `?topics=` and `?lastEventId=` exactly as
 //!   browsers encode them, instead of a hand-written percent-decoder.
+//! - `url` (with `std`): the client's requests and redirects. Resolving a `Location`
+//!   against the current URL and comparing origins is the WHATWG URL standard's job,
+//!   and `url` implements it.
 //!
-//! The optional `json` feature adds `serde` and `serde_json` for `Event::json`; it is
-//! off by default so the protocol core stays free of them.
+//! The optional `json` feature adds `serde` and `serde_json` for `Event::json`; `tracing`
+//! adds `tracing` for the client driver's spans and events. Both are off by default so
+//! the protocol core stays free of them.
 //!
 //! # `no_std`
 //! The event model, the encoder and the decoder need only `alloc`: build with
@@ -78,8 +82,8 @@ pub mod __private {
 
 #[cfg(feature = "std")]
 pub use client::{
-    Action, ClientConfig, ClientIo, ClientMachine, Disconnect, ReadyState, SourceEvent, StopReason,
-    TransportError,
+    Action, ClientConfig, ClientDriver, ClientIo, ClientMachine, ClientRequest, Disconnect,
+    ReadyState, SourceEvent, StopReason, TransportError,
 };
 pub use decode::{DecodeError, Decoded, Decoder, Limits, MessageEvent};
 pub use encode::{DataEncoder, Frame, encode_into, encoded_len};

@@ -28,6 +28,7 @@
 //! | `axum` | the `axum` module | axum (no default features) |
 //! | `serde` | the `json` module, and `Event::json` (sse-core's `json` feature) | serde, serde_json |
 //! | `codec` | the `codec` module | tokio-util (codec) |
+//! | `tracing` | spans and events of the client: a span per connection attempt, redirects, reconnections (delay and reason), the stop (sse-core's `tracing` feature) | tracing |
 //!
 //! # Quick start: a server
 //! A hub-backed endpoint in axum: publishers call [`Hub::publish`](sse_core::hub::Hub::publish)

@@ -139,7 +139,7 @@ async fn connection_refused_is_retried_up_to_max_retries() {
                 cause: Disconnect::Transport(error),
                 ..
             }) => {
-                assert!(!error.description().is_empty());
+                assert!(!error.get_ref().to_string().is_empty());
                 reconnections += 1;
             }
             Err(StopReason::RetriesExhausted { attempts, last }) => {
@@ -167,7 +167,7 @@ async fn https_goes_through_rustls_and_a_refused_connection_is_a_transport_error
             last: Disconnect::Transport(error),
             ..
         }) => {
-            assert!(!error.description().is_empty());
+            assert!(!error.get_ref().to_string().is_empty());
         }
         other => panic!("expected a transport failure, got {other:?}"),
     }

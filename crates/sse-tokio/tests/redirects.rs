@@ -12,7 +12,9 @@ use axum::response::IntoResponse;
 use axum::routing::{any, get};
 use futures_util::stream;
 use sse_testkit::wait::next;
-use sse_tokio::client::{ClientConfig, Disconnect, EventSource, SourceEvent, StopReason};
+use sse_tokio::client::{
+    ClientConfig, Disconnect, EventSource, SourceEvent, StopReason, TooManyRedirects,
+};
 use sse_tokio::{Event, Sse};
 use support::Server;
 
@@ -112,7 +114,8 @@ async fn a_redirect_loop_is_a_transport_failure() {
             last: Disconnect::Transport(error),
             ..
         }) => {
-            assert!(error.description().contains("redirects"), "{error}");
+            let limit = error.find::<TooManyRedirects>().map(|e| e.limit);
+            assert_eq!(limit, Some(20), "{error}");
         }
         other => panic!("expected a redirect-loop failure, got {other:?}"),
     }

@@ -1,5 +1,6 @@
-//! One HTTP attempt of the client: the request in flight, then the response body
-//! being read; what happens to it is fed to the state machine.
+//! The I/O a [`ClientDriver`](sse_core::ClientDriver) asks of the futures-io client:
+//! one request at a time through trillium-client, its response body, an `async-io`
+//! timer.
 
 use std::fmt;
 use std::future::Future;
@@ -9,101 +10,177 @@ use std::task::{Context, Poll};
 use std::time::Instant;
 
 use futures_io::AsyncRead;
-use sse_core::{ClientMachine, TransportError};
-use trillium_client::{Conn, KnownHeaderName, ResponseBody};
+use sse_core::TransportError;
+use sse_core::client::{ClientIo, ClientRequest, Progress, ResponseHead};
+use trillium_client::{Client, Conn, KnownHeaderName, Method, ResponseBody};
 
 /// How many bytes are read from the response body at a time.
 const READ_BUFFER: usize = 16 * 1024;
 
 type Request = Pin<Box<dyn Future<Output = trillium_client::Result<Conn>> + Send>>;
 
+/// The futures-io client's side of the drive loop.
+pub(super) struct Http {
+    client: Client,
+    connection: Connection,
+    buffer: Box<[u8]>,
+    timer: async_io::Timer,
+    armed: Option<Instant>,
+}
+
 /// The state of the current attempt.
-pub(super) enum Connection {
+#[derive(Default)]
+enum Connection {
     /// No attempt: waiting to reconnect, or stopped.
+    #[default]
     Idle,
+    /// The request could not be made; reported at the next poll.
+    Unsendable(TransportError),
     /// The request is sent or being sent; waiting for the response head.
     Requesting(Request),
     /// Reading the response body.
-    Reading {
-        body: Pin<Box<ResponseBody<'static>>>,
-        buffer: Box<[u8]>,
-    },
+    Reading(Pin<Box<ResponseBody<'static>>>),
 }
 
-impl fmt::Debug for Connection {
+impl fmt::Debug for Http {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+        f.write_str(match self.connection {
             Connection::Idle => "Idle",
+            Connection::Unsendable(_) => "Unsendable",
             Connection::Requesting(_) => "Requesting",
             Connection::Reading { .. } => "Reading",
         })
     }
 }
 
-impl Connection {
-    /// Starts an attempt with the prepared request.
-    pub(super) fn request(conn: Conn) -> Connection {
-        Connection::Requesting(Box::pin(std::future::IntoFuture::into_future(conn)))
+impl Http {
+    /// A stream holds its connection, so the client's connection reuse is off.
+    pub(super) fn new(client: Client) -> Self {
+        Http {
+            client: client.without_keepalive(),
+            connection: Connection::Idle,
+            buffer: vec![0; READ_BUFFER].into_boxed_slice(),
+            timer: async_io::Timer::never(),
+            armed: None,
+        }
     }
 
-    /// Makes progress on the attempt; when something happened (a response, bytes, the
-    /// end, an error), feeds it to `machine` and returns `Ready`.
-    pub(super) fn poll_feed(
-        &mut self,
-        cx: &mut Context<'_>,
-        machine: &mut ClientMachine,
-    ) -> Poll<()> {
-        match self {
-            Connection::Idle => Poll::Pending,
-            Connection::Requesting(request) => {
-                let outcome = std::task::ready!(request.as_mut().poll(cx));
-                *self = Connection::Idle;
-                match outcome {
-                    Ok(conn) => self.respond(conn, machine),
-                    Err(error) => machine.handle_error(Instant::now(), transport_error(&error)),
-                }
-                Poll::Ready(())
+    /// The trillium request for `request`.
+    fn conn(&self, request: &ClientRequest) -> Result<Conn, TransportError> {
+        let method = Method::try_from(request.method()).map_err(|_| {
+            TransportError::new(format!("trillium cannot send method {}", request.method()))
+        })?;
+        let mut conn = self.client.build_conn(method, request.url().clone());
+        // The request's headers replace the client's defaults of the same name
+        // (trillium sends `accept: */*`); a name repeated in the request is sent twice.
+        let headers = conn.request_headers_mut();
+        for (index, (name, value)) in request.headers().enumerate() {
+            let repeated = request.headers().take(index).any(|(seen, _)| seen == name);
+            if repeated {
+                headers.append(name.to_owned(), value.to_vec());
+            } else {
+                headers.insert(name.to_owned(), value.to_vec());
             }
-            Connection::Reading { body, buffer } => loop {
-                let outcome = std::task::ready!(body.as_mut().poll_read(cx, buffer));
-                let now = Instant::now();
-                match outcome {
+        }
+        if !request.body_bytes().is_empty() {
+            conn = conn.with_body(request.body_bytes().to_vec());
+        }
+        Ok(conn)
+    }
+}
+
+impl ClientIo for Http {
+    fn connect(&mut self, request: &ClientRequest) {
+        self.connection = match self.conn(request) {
+            Ok(conn) => {
+                Connection::Requesting(Box::pin(std::future::IntoFuture::into_future(conn)))
+            }
+            Err(error) => Connection::Unsendable(error),
+        };
+    }
+
+    fn disconnect(&mut self) {
+        self.connection = Connection::Idle;
+    }
+
+    fn poll_progress(&mut self, cx: &mut Context<'_>) -> Poll<Progress<'_>> {
+        match &mut self.connection {
+            Connection::Idle => Poll::Pending,
+            Connection::Unsendable(_) => match std::mem::take(&mut self.connection) {
+                Connection::Unsendable(error) => Poll::Ready(Progress::Failed(error)),
+                _ => Poll::Pending,
+            },
+            Connection::Requesting(request) => match std::task::ready!(request.as_mut().poll(cx)) {
+                Ok(mut conn) => {
+                    let head = head(&conn);
+                    self.connection = match conn.take_response_body() {
+                        // An event stream has no length; the client's memory is
+                        // bounded by the decoder's limits instead.
+                        Some(body) => Connection::Reading(Box::pin(body.with_max_len(u64::MAX))),
+                        None => Connection::Idle,
+                    };
+                    Poll::Ready(Progress::Head(head))
+                }
+                Err(error) => {
+                    self.connection = Connection::Idle;
+                    Poll::Ready(Progress::Failed(transport_error(error)))
+                }
+            },
+            Connection::Reading(body) => loop {
+                match std::task::ready!(body.as_mut().poll_read(cx, &mut self.buffer)) {
                     Ok(0) => {
-                        *self = Connection::Idle;
-                        machine.handle_end(now);
+                        self.connection = Connection::Idle;
+                        return Poll::Ready(Progress::End);
                     }
-                    Ok(read) => machine.handle_data(now, buffer.get(..read).unwrap_or_default()),
-                    Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
+                    Ok(read) => {
+                        let bytes = self.buffer.get(..read).unwrap_or_default();
+                        return Poll::Ready(Progress::Data(bytes));
+                    }
+                    Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
                     Err(error) => {
-                        *self = Connection::Idle;
-                        machine.handle_error(now, TransportError::new(error.to_string()));
+                        self.connection = Connection::Idle;
+                        return Poll::Ready(Progress::Failed(TransportError::new(error)));
                     }
                 }
-                return Poll::Ready(());
             },
         }
     }
 
-    /// The response head arrived: the machine validates it; the body is kept for
-    /// reading (an attempt the machine rejects is dropped by its next action).
-    fn respond(&mut self, mut conn: Conn, machine: &mut ClientMachine) {
-        let status = conn.status().map_or(0, |status| status as u16);
-        let content_type = conn
-            .response_headers()
-            .get(KnownHeaderName::ContentType)
-            .map(AsRef::as_ref);
-        machine.handle_response(Instant::now(), status, content_type);
-        if let Some(body) = conn.take_response_body() {
-            *self = Connection::Reading {
-                // An event stream has no length; the client's memory is bounded by the
-                // decoder's limits instead of a body size limit.
-                body: Box::pin(body.with_max_len(u64::MAX)),
-                buffer: vec![0; READ_BUFFER].into_boxed_slice(),
-            };
+    fn poll_sleep(&mut self, cx: &mut Context<'_>, deadline: Instant) -> Poll<()> {
+        if self.armed != Some(deadline) {
+            self.timer.set_at(deadline);
+            self.armed = Some(deadline);
         }
+        std::task::ready!(Pin::new(&mut self.timer).poll(cx));
+        self.armed = None;
+        Poll::Ready(())
+    }
+
+    fn now(&self) -> Instant {
+        Instant::now()
     }
 }
 
-fn transport_error(error: &trillium_client::Error) -> TransportError {
-    TransportError::new(error.to_string())
+/// What the driver needs of the response head.
+fn head(conn: &Conn) -> ResponseHead {
+    let headers = conn.response_headers();
+    let raw = |name| {
+        headers
+            .get(name)
+            .map(|value: &trillium_client::HeaderValue| value.as_ref().to_vec())
+    };
+    ResponseHead {
+        status: conn.status().map_or(0, |status| status as u16),
+        content_type: raw(KnownHeaderName::ContentType),
+        location: raw(KnownHeaderName::Location),
+    }
+}
+
+/// The failure with its cause: trillium's I/O variant is transparent (it has no
+/// `source`), so the `io::Error` itself is kept for callers to match its kind.
+fn transport_error(error: trillium_client::Error) -> TransportError {
+    match error {
+        trillium_client::Error::Io(error) => TransportError::new(error),
+        other => TransportError::new(other),
+    }
 }

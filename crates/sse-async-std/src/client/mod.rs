@@ -2,17 +2,21 @@
 //! timeout, typed errors, `204` handling — core's [`ClientMachine`] driven over
 //! [trillium-client](trillium_client) on any futures-io runtime.
 //!
-//! The machine decides everything (when to connect, what a response means, how long
-//! to wait, what to deliver); this module only performs its actions: it makes the
-//! request through a [`trillium_client::Client`], feeds the response, the body's bytes
-//! and its end or failure back, and sleeps on an `async-io` timer until the
-//! machine's next deadline.
+//! sse-core's [`ClientDriver`] decides everything (when to connect, what a response
+//! means, which redirects to follow, how long to wait, what to deliver, when to
+//! yield to the executor); this module only does its I/O: it sends each request
+//! through a [`trillium_client::Client`], reports the response head, the body's
+//! bytes and its end or failure, and sleeps on an `async-io` timer. The tokio client
+//! in `sse-tokio` is the same driver over hyper, with the same builder, items and
+//! errors.
 //!
 //! The runtime is the connector's: `trillium_smol::ClientConfig` on smol,
 //! `trillium_async_std::ClientConfig` on async-std. TLS is the connector's too:
 //! wrap it in `trillium_rustls::RustlsConfig` (or another trillium TLS connector)
-//! for `https:` URLs; this crate adds no TLS dependency of its own. Redirects are not
-//! followed (a 3xx stops the client, as any status other than 200).
+//! for `https:` URLs; this crate adds no TLS dependency of its own. Redirects are
+//! followed as a browser's `EventSource` follows them (see
+//! [`ClientDriver`'s rules](ClientDriver#redirects)), and each attempt must get its
+//! response head within [`ClientConfig::connect_timeout`] (30 s by default).
 //!
 //! ```no_run
 //! use futures_lite::StreamExt;
@@ -37,20 +41,21 @@
 mod connection;
 mod error;
 
-use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
+use bytes::Bytes;
 use futures_core::Stream;
-use sse_core::http::{LAST_EVENT_ID, REQUEST_HEADERS};
-use sse_core::{ClientConfig, ClientIo, ClientMachine, EventId, ReadyState, StopReason};
-use trillium_client::{Client, HeaderName, HeaderValue, Url};
+use sse_core::client::{ClientDriver, ClientRequest};
+use sse_core::{ClientConfig, ClientMachine, EventId, ReadyState, StopReason};
+use trillium_client::{Client, Method, Url};
 use trillium_server_common::Connector;
 
-use self::connection::Connection;
+use self::connection::Http;
 pub use self::error::BuildError;
 pub use sse_core::SourceEvent;
+pub use sse_core::client::TooManyRedirects;
 
 /// A reconnecting Server-Sent Events client: a [`Stream`] of [`SourceEvent`]s that
 /// ends with `Err(`[`StopReason`]`)` when the server or the stream makes it stop for
@@ -59,51 +64,14 @@ pub use sse_core::SourceEvent;
 /// with `None` after [`close`](Self::close).
 ///
 /// Nothing happens until the stream is polled; polling is cancel-safe (dropping a
-/// pending `next()` loses nothing). See the [module docs](self) for an example.
+/// pending `next()` loses nothing), and one poll does a bounded amount of work, so a
+/// server that sends only comments cannot hog an executor thread. See the
+/// [module docs](self) for an example.
 #[derive(Debug)]
 pub struct EventSource {
-    machine: ClientMachine,
+    driver: ClientDriver,
     http: Http,
-    timer: async_io::Timer,
-    armed: Option<Instant>,
-}
-
-/// The I/O the machine asks for: the trillium client, what every request carries,
-/// and the current attempt.
-#[derive(Debug)]
-struct Http {
-    client: Client,
     url: Url,
-    headers: Vec<(HeaderName<'static>, HeaderValue)>,
-    connection: Connection,
-}
-
-impl Http {
-    /// The GET request of one attempt: the standard headers, `Last-Event-ID` when
-    /// resuming, then the caller's extra headers.
-    fn request(&self, last_event_id: Option<EventId>) -> trillium_client::Conn {
-        let mut conn = self.client.get(self.url.clone());
-        for (name, value) in REQUEST_HEADERS {
-            conn = conn.with_request_header(name, value);
-        }
-        if let Some(id) = last_event_id {
-            conn = conn.with_request_header(LAST_EVENT_ID, id.as_str().to_owned());
-        }
-        for (name, value) in &self.headers {
-            conn = conn.with_request_header(name.clone(), value.clone());
-        }
-        conn
-    }
-}
-
-impl ClientIo for Http {
-    fn connect(&mut self, last_event_id: Option<EventId>) {
-        self.connection = Connection::request(self.request(last_event_id));
-    }
-
-    fn disconnect(&mut self) {
-        self.connection = Connection::Idle;
-    }
 }
 
 impl EventSource {
@@ -121,6 +89,8 @@ impl EventSource {
             url: url.to_owned(),
             config: ClientConfig::default(),
             headers: Vec::new(),
+            method: Method::Get,
+            body: Bytes::new(),
             last_event_id: None,
             seed: None,
         }
@@ -134,65 +104,32 @@ impl EventSource {
 
     /// Stops: drops any connection; the stream ends (with `None`) at its next poll.
     pub fn close(&mut self) {
-        self.machine.close();
-        self.http.disconnect();
+        self.driver.close(&mut self.http);
     }
 
     /// `Connecting`, `Open` or `Closed`, as the browser's `readyState`.
     pub fn ready_state(&self) -> ReadyState {
-        self.machine.ready_state()
+        self.driver.machine().ready_state()
     }
 
     /// The last event ID: what the next connection sends as `Last-Event-ID`.
     pub fn last_event_id(&self) -> &EventId {
-        self.machine.last_event_id()
+        self.driver.machine().last_event_id()
     }
 
     /// The current reconnection time (the server's last `retry`, or the configured
     /// initial one).
     pub fn reconnection_time(&self) -> Duration {
-        self.machine.reconnection_time()
+        self.driver.machine().reconnection_time()
     }
 
     /// The URL the client connects to.
     pub fn url(&self) -> &Url {
-        &self.http.url
+        &self.url
     }
 
     fn poll_item(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<SourceEvent, StopReason>>> {
-        loop {
-            if let Some(item) = self.machine.poll_item(&mut self.http) {
-                return Poll::Ready(item);
-            }
-            if self
-                .http
-                .connection
-                .poll_feed(cx, &mut self.machine)
-                .is_ready()
-            {
-                continue;
-            }
-            if self.poll_deadline(cx).is_ready() {
-                continue;
-            }
-            return Poll::Pending;
-        }
-    }
-
-    /// Sleeps until the machine's next deadline (reconnection, idle timeout); when it
-    /// has passed, lets the machine act on it and returns `Ready`.
-    fn poll_deadline(&mut self, cx: &mut Context<'_>) -> Poll<()> {
-        let Some(deadline) = self.machine.poll_timeout() else {
-            return Poll::Pending;
-        };
-        if self.armed != Some(deadline) {
-            self.timer.set_at(deadline);
-            self.armed = Some(deadline);
-        }
-        std::task::ready!(Pin::new(&mut self.timer).poll(cx));
-        self.armed = None;
-        self.machine.handle_timeout(Instant::now());
-        Poll::Ready(())
+        self.driver.poll_next(&mut self.http, cx)
     }
 }
 
@@ -212,7 +149,9 @@ pub struct EventSourceBuilder {
     client: Client,
     url: String,
     config: ClientConfig,
-    headers: Vec<(String, String)>,
+    headers: Vec<(String, Vec<u8>)>,
+    method: Method,
+    body: Bytes,
     last_event_id: Option<EventId>,
     seed: Option<u64>,
 }
@@ -226,8 +165,21 @@ impl EventSourceBuilder {
     }
 
     /// Sends this header with every request (say, `authorization`).
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.headers.push((name.into(), value.into()));
+    pub fn header(mut self, name: impl Into<String>, value: impl AsRef<[u8]>) -> Self {
+        self.headers.push((name.into(), value.as_ref().to_vec()));
+        self
+    }
+
+    /// The request method (default `GET`).
+    pub fn method(mut self, method: Method) -> Self {
+        self.method = method;
+        self
+    }
+
+    /// The request body, sent again on every attempt (default: none), for
+    /// `POST`-based streams.
+    pub fn body(mut self, body: impl Into<Bytes>) -> Self {
+        self.body = body.into();
         self
     }
 
@@ -254,40 +206,24 @@ impl EventSourceBuilder {
             .client
             .build_url(self.url.as_str())
             .map_err(|error| invalid_url(error.to_string()))?;
-        if !matches!(url.scheme(), "http" | "https") {
-            return Err(invalid_url(format!(
-                "scheme {:?} is not http or https",
-                url.scheme()
-            )));
+        let mut request = ClientRequest::from_url(url.clone())
+            .and_then(|request| request.method_named(self.method.as_ref()))
+            .map_err(|error| invalid_url(error.to_string()))?
+            .body(self.body);
+        for (name, value) in &self.headers {
+            request = request
+                .header(name, value)
+                .map_err(|_| BuildError::InvalidHeader { name: name.clone() })?;
         }
-        let headers = self
-            .headers
-            .into_iter()
-            .map(|(name, value)| {
-                let header_name = HeaderName::from(name.clone());
-                let header_value = HeaderValue::from(value);
-                if header_name.is_valid() && header_value.is_valid() {
-                    Ok((header_name, header_value))
-                } else {
-                    Err(BuildError::InvalidHeader { name })
-                }
-            })
-            .collect::<Result<Vec<_>, _>>()?;
         let seed = self.seed.unwrap_or_else(|| fastrand::u64(..));
         let mut machine = ClientMachine::new(self.config, Instant::now(), seed);
         if let Some(id) = self.last_event_id {
             machine = machine.with_last_event_id(id);
         }
         Ok(EventSource {
-            machine,
-            http: Http {
-                client: self.client.without_keepalive(),
-                url,
-                headers,
-                connection: Connection::Idle,
-            },
-            timer: async_io::Timer::never(),
-            armed: None,
+            driver: ClientDriver::new(machine, request),
+            http: Http::new(self.client),
+            url,
         })
     }
 }

@@ -17,6 +17,7 @@ use crate::decode::Limits;
 ///     .initial_retry(Duration::from_secs(1))
 ///     .max_retries(Some(10))
 ///     .idle_timeout(Some(Duration::from_secs(45)))
+///     .connect_timeout(Some(Duration::from_secs(10)))
 ///     .reconnect_on_server_error(true);
 /// # let _ = config;
 /// ```
@@ -27,6 +28,8 @@ pub struct ClientConfig {
     pub(super) max_delay: Duration,
     pub(super) max_retries: Option<u32>,
     pub(super) idle_timeout: Option<Duration>,
+    pub(super) connect_timeout: Option<Duration>,
+    pub(super) max_redirects: u8,
     pub(super) reconnect_on_server_error: bool,
     pub(super) limits: Limits,
 }
@@ -38,6 +41,10 @@ impl ClientConfig {
     pub const DEFAULT_MIN_DELAY: Duration = Duration::from_millis(250);
     /// Default [`max_delay`](Self::max_delay): 60 s.
     pub const DEFAULT_MAX_DELAY: Duration = Duration::from_secs(60);
+    /// Default [`connect_timeout`](Self::connect_timeout): 30 s.
+    pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
+    /// Default [`max_redirects`](Self::max_redirects): 20, fetch's limit.
+    pub const DEFAULT_MAX_REDIRECTS: u8 = 20;
 
     /// The reconnection time used until the server sends a `retry` field (default
     /// [`DEFAULT_INITIAL_RETRY`](Self::DEFAULT_INITIAL_RETRY)).
@@ -81,6 +88,33 @@ impl ClientConfig {
         self
     }
 
+    /// How long an attempt may take to get its response head (default
+    /// [`DEFAULT_CONNECT_TIMEOUT`](Self::DEFAULT_CONNECT_TIMEOUT); `None`: wait
+    /// forever).
+    ///
+    /// One setting covers the whole way to the head: DNS, the TCP connect, any TLS
+    /// handshake, sending the request, the server's answer, and every redirect of
+    /// the attempt. A single deadline is what the caller cares about ("is this server
+    /// answering?"), and the steps under it differ between HTTP libraries (a pooled
+    /// connection skips the connect). On expiry the attempt counts as failed
+    /// ([`Disconnect::ConnectTimeout`](super::Disconnect::ConnectTimeout)): the
+    /// client backs off and retries, so [`max_retries`](Self::max_retries) ends it.
+    /// Once the stream is open, [`idle_timeout`](Self::idle_timeout) applies instead.
+    pub fn connect_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Most redirects followed in one connection attempt (default
+    /// [`DEFAULT_MAX_REDIRECTS`](Self::DEFAULT_MAX_REDIRECTS)); one more fails the
+    /// attempt with a [`TooManyRedirects`](super::TooManyRedirects) transport error.
+    /// `0` follows none. Only clients driven by a [`ClientDriver`](super::ClientDriver)
+    /// follow redirects (see [its rules](super::ClientDriver#redirects)).
+    pub fn max_redirects(mut self, redirects: u8) -> Self {
+        self.max_redirects = redirects;
+        self
+    }
+
     /// What a status other than 200 and 204 does (default `false`).
     ///
     /// - `false`, the spec's behaviour: any such status fails the connection for good
@@ -109,6 +143,8 @@ impl Default for ClientConfig {
             max_delay: Self::DEFAULT_MAX_DELAY,
             max_retries: None,
             idle_timeout: None,
+            connect_timeout: Some(Self::DEFAULT_CONNECT_TIMEOUT),
+            max_redirects: Self::DEFAULT_MAX_REDIRECTS,
             reconnect_on_server_error: false,
             limits: Limits::default(),
         }

@@ -118,8 +118,8 @@ impl ClientMachine {
     /// The response arrived: its status and `Content-Type` header (raw bytes; `None`
     /// when absent). Ignored unless a request is in flight.
     ///
-    /// Redirects are the HTTP client's business (fetch follows them): report the
-    /// final response.
+    /// Redirects are the HTTP layer's business (fetch follows them, and so does
+    /// [`ClientDriver`](super::ClientDriver)): report the final response.
     pub fn handle_response(&mut self, now: Instant, status: u16, content_type: Option<&[u8]>) {
         if !matches!(self.state, State::AwaitingResponse { .. }) {
             return;
@@ -173,14 +173,16 @@ impl ClientMachine {
     /// is over, gives the connection up when it has been idle too long. Call it when
     /// `now >= poll_timeout()`; calling it at other times does nothing.
     pub fn handle_timeout(&mut self, now: Instant) {
-        match self.state {
-            State::Waiting { until: Some(until) } if now >= until => {
+        if let State::Waiting { until: Some(until) } = self.state {
+            if now >= until {
                 self.state = State::ConnectDue { since: now };
             }
-            _ if self.idle_deadline().is_some_and(|deadline| now >= deadline) => {
-                self.reconnect(now, Disconnect::IdleTimeout);
-            }
-            _ => {}
+            return;
+        }
+        if let Some((deadline, cause)) = self.deadline()
+            && now >= deadline
+        {
+            self.reconnect(now, cause);
         }
     }
 
@@ -210,12 +212,12 @@ impl ClientMachine {
     }
 
     /// The earliest instant at which [`handle_timeout`](Self::handle_timeout) has
-    /// something to do: the end of the reconnection wait, or the idle deadline of the
-    /// current connection. `None` when there is no deadline.
+    /// something to do: the end of the reconnection wait, or the connect or idle
+    /// deadline of the current connection. `None` when there is no deadline.
     pub fn poll_timeout(&self) -> Option<Instant> {
         match self.state {
             State::Waiting { until } => until,
-            _ => self.idle_deadline(),
+            _ => self.deadline().map(|(deadline, _)| deadline),
         }
     }
 
@@ -225,13 +227,35 @@ impl ClientMachine {
         self.state == State::Stopped
     }
 
-    fn idle_deadline(&self) -> Option<Instant> {
-        let since = match self.state {
-            State::ConnectDue { since } | State::AwaitingResponse { since } => since,
-            State::Open { last_activity } => last_activity,
+    /// The configuration, for the driver (redirect limit).
+    pub(super) fn config(&self) -> &ClientConfig {
+        &self.config
+    }
+
+    /// The current connection's next deadline and what passing it means: the
+    /// earlier of the connect timeout (until the response) and the idle timeout.
+    fn deadline(&self) -> Option<(Instant, Disconnect)> {
+        let (since, awaiting) = match self.state {
+            State::ConnectDue { since } | State::AwaitingResponse { since } => (since, true),
+            State::Open { last_activity } => (last_activity, false),
             State::Waiting { .. } | State::Stopped => return None,
         };
-        since.checked_add(self.config.idle_timeout?)
+        let idle = self
+            .config
+            .idle_timeout
+            .and_then(|timeout| since.checked_add(timeout))
+            .map(|deadline| (deadline, Disconnect::IdleTimeout));
+        let connect = self
+            .config
+            .connect_timeout
+            .filter(|_| awaiting)
+            .and_then(|timeout| Some((since.checked_add(timeout)?, timeout)))
+            .map(|(deadline, timeout)| (deadline, Disconnect::ConnectTimeout { timeout }));
+        match (idle, connect) {
+            (Some(idle), Some(connect)) if connect.0 < idle.0 => Some(connect),
+            (Some(idle), _) => Some(idle),
+            (None, connect) => connect,
+        }
     }
 
     fn open(&mut self, now: Instant) {

@@ -52,11 +52,18 @@
 //!   [`Action::Stopped`], [`poll_action`](ClientMachine::poll_action) returns `None`
 //!   forever. The adapter must not feed inputs from a connection it was told to drop.
 //!
+//! - **Connect timeout.** [`connect_timeout`](ClientConfig::connect_timeout)
+//!   (default 30 s) bounds the wait for the response head; on expiry the attempt
+//!   fails ([`Disconnect::ConnectTimeout`]) and is retried with backoff like any
+//!   failure.
+//!
 //! # Client streams
-//! An adapter whose client is a `Stream` (as the tokio and futures-io ones are) need
-//! not match on actions itself: [`ClientMachine::poll_item`] turns them into the
-//! stream's items ([`SourceEvent`], or the [`StopReason`] it ended with) and asks the
-//! adapter, through [`ClientIo`], only to connect and disconnect.
+//! An adapter whose client is a `Stream` (as the tokio and futures-io ones are) does
+//! not drive the machine itself: [`ClientDriver`] is the whole drive loop (the
+//! request of every attempt, redirects, a work cap per poll, deadlines, `tracing`),
+//! turning what the adapter's [`ClientIo`] reports into the stream's items
+//! ([`SourceEvent`], or the [`StopReason`] it ended with). The adapter supplies only
+//! sending a [`ClientRequest`], reading the response, a timer and a clock.
 //!
 //! # The adapter loop
 //! A real adapter races socket readiness against a sleep until `poll_timeout()` and
@@ -127,13 +134,21 @@
 
 mod backoff;
 mod config;
+mod driver;
 mod machine;
 mod outcome;
 mod reader;
+mod redirect;
+mod request;
 mod response;
 mod source_event;
+#[cfg(feature = "tracing")]
+mod trace;
 
 pub use config::ClientConfig;
+pub use driver::{ClientDriver, ClientIo, Item, Progress, ResponseHead, STEPS_PER_POLL};
 pub use machine::ClientMachine;
 pub use outcome::{Action, Disconnect, ReadyState, StopReason, TransportError};
-pub use source_event::{ClientIo, SourceEvent};
+pub use redirect::TooManyRedirects;
+pub use request::{ClientRequest, RequestError};
+pub use source_event::SourceEvent;

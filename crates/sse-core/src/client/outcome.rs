@@ -1,9 +1,12 @@
 //! What the machine tells its adapter: the [`Action`]s, and the reasons attached to
 //! them ([`Disconnect`], [`StopReason`], [`TransportError`]).
 
-use core::fmt;
+use core::fmt::{self, Write as _};
+use core::hash::{Hash, Hasher};
 use core::time::Duration;
-use std::string::String;
+use std::boxed::Box;
+use std::string::{String, ToString};
+use std::sync::Arc;
 
 use crate::decode::{DecodeError, MessageEvent};
 use crate::event::EventId;
@@ -66,44 +69,107 @@ pub enum Action {
     Stopped(StopReason),
 }
 
-/// A connect or I/O failure reported by the adapter, carrying its description.
+/// A connect or I/O failure reported by the adapter, keeping the error it came from.
 ///
-/// Adapters build it from their own error's `Display` (runtime error types differ, and
-/// the machine only needs to report what happened).
+/// The error is shared (`Arc`), so the machine's actions and stop reasons stay
+/// `Clone`. [`find`](Self::find) walks the chain of causes to the one a caller wants
+/// to match, say an [`io::Error`](std::io::Error) of kind `ConnectionRefused` under
+/// the HTTP library's own error, or a TLS error.
+///
+/// `Display` writes the error and each of its causes on one line (`transport error:
+/// client error (Connect): tcp connect error: connection refused`), since reasons for
+/// reconnecting are mostly printed as they are; [`source`](core::error::Error::source)
+/// returns the error itself. Two transport errors are equal when they print the same.
 ///
 /// ```
+/// use std::io;
 /// use sse_core::TransportError;
 ///
-/// let io = std::io::Error::new(std::io::ErrorKind::ConnectionReset, "reset by peer");
-/// let error = TransportError::new(io.to_string());
-/// assert_eq!(error.to_string(), "transport error: reset by peer");
+/// let io = io::Error::new(io::ErrorKind::ConnectionRefused, "connection refused");
+/// let error = TransportError::new(io);
+/// assert_eq!(error.to_string(), "transport error: connection refused");
+/// let kind = error.find::<io::Error>().map(io::Error::kind);
+/// assert_eq!(kind, Some(io::ErrorKind::ConnectionRefused));
+///
+/// // A description alone works too.
+/// let error = TransportError::new("no route");
+/// assert_eq!(error.to_string(), "transport error: no route");
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone)]
 pub struct TransportError {
-    description: String,
+    error: Arc<dyn core::error::Error + Send + Sync>,
 }
 
 impl TransportError {
-    /// A transport error described by `description`.
-    pub fn new(description: impl Into<String>) -> Self {
+    /// A transport error caused by `error` (any error type, or a description: a
+    /// `String` or `&str` converts too).
+    pub fn new(error: impl Into<Box<dyn core::error::Error + Send + Sync>>) -> Self {
         TransportError {
-            description: description.into(),
+            error: Arc::from(error.into()),
         }
     }
 
-    /// The description given by the adapter.
-    pub fn description(&self) -> &str {
-        &self.description
+    /// The error given by the adapter.
+    pub fn get_ref(&self) -> &(dyn core::error::Error + Send + Sync + 'static) {
+        &*self.error
+    }
+
+    /// The first error of type `E` in the chain: the adapter's error, then its
+    /// sources in order.
+    pub fn find<E: core::error::Error + 'static>(&self) -> Option<&E> {
+        let mut next: Option<&(dyn core::error::Error + 'static)> = Some(self.get_ref());
+        while let Some(error) = next {
+            if let Some(found) = error.downcast_ref::<E>() {
+                return Some(found);
+            }
+            next = error.source();
+        }
+        None
     }
 }
 
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "transport error: {}", self.description)
+        write!(f, "transport error: {}", self.error)?;
+        let mut source = self.error.source();
+        while let Some(cause) = source {
+            write!(f, ": {cause}")?;
+            source = cause.source();
+        }
+        Ok(())
     }
 }
 
-impl std::error::Error for TransportError {}
+impl PartialEq for TransportError {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.error, &other.error) || self.to_string() == other.to_string()
+    }
+}
+
+impl Eq for TransportError {}
+
+impl Hash for TransportError {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        // Consistent with `eq`: the printed text, streamed into the hasher.
+        let _ = write!(HashWriter(state), "{self}");
+    }
+}
+
+/// Feeds formatted text into a hasher without allocating.
+struct HashWriter<'a, H: Hasher>(&'a mut H);
+
+impl<H: Hasher> fmt::Write for HashWriter<'_, H> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.0.write(s.as_bytes());
+        Ok(())
+    }
+}
+
+impl core::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
+        Some(self.get_ref())
+    }
+}
 
 /// Why a connection was given up (and another one will be tried).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -116,6 +182,13 @@ pub enum Disconnect {
     /// Nothing arrived (no response, no bytes, not even a keep-alive comment) within
     /// the configured idle timeout.
     IdleTimeout,
+    /// The response head did not arrive within the configured
+    /// [`connect_timeout`](super::ClientConfig::connect_timeout) (connecting, any
+    /// TLS handshake, the request and redirects included).
+    ConnectTimeout {
+        /// The timeout that passed.
+        timeout: Duration,
+    },
     /// The server answered 5xx or 429 and the configuration retries those
     /// ([`ClientConfig::reconnect_on_server_error`]).
     ///
@@ -132,6 +205,9 @@ impl fmt::Display for Disconnect {
             Disconnect::EndOfStream => f.write_str("the server ended the stream"),
             Disconnect::Transport(error) => fmt::Display::fmt(error, f),
             Disconnect::IdleTimeout => f.write_str("nothing received within the idle timeout"),
+            Disconnect::ConnectTimeout { timeout } => {
+                write!(f, "no response within the connect timeout of {:?}", timeout)
+            }
             Disconnect::ServerError { status } => {
                 f.write_str("server answered ")?;
                 write_status(*status, f)
@@ -140,8 +216,8 @@ impl fmt::Display for Disconnect {
     }
 }
 
-impl std::error::Error for Disconnect {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+impl core::error::Error for Disconnect {
+    fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
         match self {
             Disconnect::Transport(error) => Some(error),
             _ => None,
@@ -219,8 +295,8 @@ impl fmt::Display for StopReason {
     }
 }
 
-impl std::error::Error for StopReason {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+impl core::error::Error for StopReason {
+    fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
         match self {
             StopReason::RetriesExhausted { last, .. } => Some(last),
             StopReason::Decode(error) => Some(error),

@@ -128,5 +128,108 @@ fn reasons_describe_what_went_wrong() {
     for (cause, message) in cases {
         assert_eq!(cause.to_string(), message);
     }
-    assert_eq!(refused().description(), "connection refused");
+    assert_eq!(refused().get_ref().to_string(), "connection refused");
+}
+
+#[test]
+fn connect_timeout_bounds_the_wait_for_the_response_only() {
+    let clock = Clock::new();
+    let config = ClientConfig::default().connect_timeout(Some(ms(5_000)));
+    let mut machine = connecting(config.clone(), clock);
+    assert_eq!(machine.poll_timeout(), Some(clock.ms(5_000)));
+    machine.handle_timeout(clock.ms(4_999));
+    assert_eq!(drain(&mut machine), [], "not yet");
+    machine.handle_timeout(clock.ms(5_000));
+    let actions = drain(&mut machine);
+    let [
+        Action::Reconnecting {
+            attempt: 1, cause, ..
+        },
+    ] = &actions[..]
+    else {
+        panic!("expected a reconnection, got {actions:?}");
+    };
+    assert_eq!(*cause, Disconnect::ConnectTimeout { timeout: ms(5_000) });
+
+    // Once open, the connect timeout no longer applies.
+    let mut machine = open(config, clock);
+    assert_eq!(machine.poll_timeout(), None);
+    machine.handle_timeout(clock.ms(60_000));
+    assert_eq!(drain(&mut machine), []);
+}
+
+#[test]
+fn the_earlier_of_connect_and_idle_timeouts_fires() {
+    let clock = Clock::new();
+    let both = |connect: u64, idle: u64| {
+        ClientConfig::default()
+            .connect_timeout(Some(ms(connect)))
+            .idle_timeout(Some(ms(idle)))
+    };
+    let mut machine = connecting(both(2_000, 9_000), clock);
+    assert_eq!(machine.poll_timeout(), Some(clock.ms(2_000)));
+    machine.handle_timeout(clock.ms(2_000));
+    assert!(matches!(
+        &drain(&mut machine)[..],
+        [Action::Reconnecting {
+            cause: Disconnect::ConnectTimeout { .. },
+            ..
+        }]
+    ));
+
+    let mut machine = connecting(both(9_000, 2_000), clock);
+    assert_eq!(machine.poll_timeout(), Some(clock.ms(2_000)));
+    machine.handle_timeout(clock.ms(2_000));
+    assert!(matches!(
+        &drain(&mut machine)[..],
+        [Action::Reconnecting {
+            cause: Disconnect::IdleTimeout,
+            ..
+        }]
+    ));
+
+    let none = ClientConfig::default().connect_timeout(None);
+    assert_eq!(connecting(none, clock).poll_timeout(), None);
+}
+
+#[test]
+fn connect_timeouts_count_as_failures_until_retries_run_out() {
+    let clock = Clock::new();
+    let config = ClientConfig::default()
+        .connect_timeout(Some(ms(1_000)))
+        .max_retries(Some(1));
+    let mut machine = connecting(config, clock);
+    machine.handle_timeout(clock.ms(1_000));
+    let delay = match &drain(&mut machine)[..] {
+        [Action::Reconnecting { delay, .. }] => *delay,
+        other => panic!("{other:?}"),
+    };
+    let reconnect_at = clock.ms(1_000) + delay;
+    machine.handle_timeout(reconnect_at);
+    assert_eq!(drain(&mut machine), [connect_with(None)]);
+    assert_eq!(machine.poll_timeout(), Some(reconnect_at + ms(1_000)));
+    machine.handle_timeout(reconnect_at + ms(1_000));
+    let timeout = Disconnect::ConnectTimeout { timeout: ms(1_000) };
+    assert_eq!(
+        drain(&mut machine),
+        [Action::Stopped(StopReason::RetriesExhausted {
+            attempts: 1,
+            last: timeout
+        })]
+    );
+}
+
+#[test]
+fn transport_errors_keep_their_cause() {
+    use std::io;
+    let io = io::Error::new(io::ErrorKind::ConnectionRefused, "refused");
+    let error = TransportError::new(io);
+    let found = error.find::<io::Error>().map(io::Error::kind);
+    assert_eq!(found, Some(io::ErrorKind::ConnectionRefused));
+    let source = std::error::Error::source(&error).unwrap();
+    assert_eq!(source.to_string(), "refused");
+    let disconnect = Disconnect::Transport(error.clone());
+    let clone = disconnect.clone();
+    assert_eq!(disconnect, clone, "clones share the cause");
+    assert!(error.find::<std::fmt::Error>().is_none());
 }

@@ -11,8 +11,8 @@ fn first_action_is_connect_without_last_event_id() {
     assert_eq!(machine.poll_action(), None);
     assert_eq!(
         machine.poll_timeout(),
-        None,
-        "no deadline without idle timeout"
+        Some(clock.ms(0) + ClientConfig::DEFAULT_CONNECT_TIMEOUT),
+        "the default connect timeout bounds the wait for the response"
     );
     assert_eq!(
         machine.reconnection_time(),

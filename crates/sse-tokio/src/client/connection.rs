@@ -1,127 +1,145 @@
-//! One connection attempt: the response future, then the response body.
+//! The I/O a [`ClientDriver`](sse_core::ClientDriver) asks of the tokio client: one
+//! request at a time through the [`HttpClient`], its response, a tokio timer.
 
-use std::error::Error;
-use std::fmt::Write;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
+use std::time::Instant;
 
 use bytes::Bytes;
-use http::header::CONTENT_TYPE;
+use http::HeaderMap;
+use http::header::{CONTENT_TYPE, LOCATION};
 use http_body::Body;
 use hyper::body::Incoming;
 use hyper_util::client::legacy::ResponseFuture;
 use sse_core::TransportError;
+use sse_core::client::{ClientIo, ClientRequest, Progress, ResponseHead};
+use tokio::time::Sleep;
 
 use super::HttpClient;
-use super::redirect::{MAX_REDIRECTS, redirect};
-use super::request::PreparedRequest;
+use super::request::to_hyper;
+
+/// The tokio client's side of the drive loop.
+pub(crate) struct Http {
+    client: HttpClient,
+    connection: Connection,
+    /// The body frame last handed out.
+    chunk: Bytes,
+    timer: Option<Pin<Box<Sleep>>>,
+}
 
 /// Where the current attempt is.
 #[derive(Default)]
-pub(crate) enum Connection {
+enum Connection {
     /// No attempt (waiting to reconnect, or stopped).
     #[default]
     Idle,
+    /// The request could not be made; reported at the next poll.
+    Unsendable(TransportError),
     /// The request is sent; waiting for the response head.
-    Requesting(ResponseFuture, Box<PreparedRequest>),
+    Requesting(ResponseFuture),
     /// The response arrived; reading its body.
     Streaming(Incoming),
 }
 
-/// What happened on the connection, for the client state machine.
-#[derive(Debug)]
-pub(crate) enum Progress {
-    /// The response is a redirect to follow from this request.
-    Redirect(Box<PreparedRequest>),
-    /// Too many redirects in a row.
-    RedirectLoop,
-    /// The response head.
-    Response {
-        status: u16,
-        content_type: Option<http::HeaderValue>,
-    },
-    /// Body bytes.
-    Data(Bytes),
-    /// The body ended.
-    End,
-    /// Connecting, or reading, failed.
-    Failed(TransportError),
-}
-
-impl Connection {
-    /// Sends `request` through `client`.
-    pub(crate) fn send(client: &HttpClient, request: PreparedRequest) -> Connection {
-        Connection::Requesting(client.send(request.to_request()), Box::new(request))
+impl Http {
+    pub(crate) fn new(client: HttpClient) -> Self {
+        Http {
+            client,
+            connection: Connection::Idle,
+            chunk: Bytes::new(),
+            timer: None,
+        }
     }
 
-    /// Polls the attempt. `Idle` is always pending (nothing to wait for). After a
-    /// response the body is read; after the end or a failure the attempt is idle.
-    pub(crate) fn poll_progress(&mut self, cx: &mut Context<'_>) -> Poll<Progress> {
-        match self {
+    /// Drops the timer too (the source is closed).
+    pub(crate) fn stop_timer(&mut self) {
+        self.timer = None;
+    }
+}
+
+impl ClientIo for Http {
+    fn connect(&mut self, request: &ClientRequest) {
+        self.connection = match to_hyper(request) {
+            Ok(request) => Connection::Requesting(self.client.send(request)),
+            Err(error) => Connection::Unsendable(TransportError::new(error)),
+        };
+    }
+
+    fn disconnect(&mut self) {
+        self.connection = Connection::Idle;
+    }
+
+    fn poll_progress(&mut self, cx: &mut Context<'_>) -> Poll<Progress<'_>> {
+        match &mut self.connection {
             Connection::Idle => Poll::Pending,
-            Connection::Requesting(future, sent) => match Pin::new(future).poll(cx) {
-                Poll::Pending => Poll::Pending,
-                Poll::Ready(Err(error)) => {
-                    *self = Connection::Idle;
-                    Poll::Ready(Progress::Failed(transport_error(&error)))
+            Connection::Unsendable(_) => match std::mem::take(&mut self.connection) {
+                Connection::Unsendable(error) => Poll::Ready(Progress::Failed(error)),
+                _ => Poll::Pending,
+            },
+            Connection::Requesting(future) => match std::task::ready!(Pin::new(future).poll(cx)) {
+                Err(error) => {
+                    self.connection = Connection::Idle;
+                    Poll::Ready(Progress::Failed(TransportError::new(error)))
                 }
-                Poll::Ready(Ok(response)) => {
-                    let followed = redirect(
-                        response.status(),
-                        response.headers(),
-                        sent.method(),
-                        sent.uri(),
-                    );
-                    if let Some(followed) = followed {
-                        let progress = if sent.redirects() >= MAX_REDIRECTS {
-                            Progress::RedirectLoop
-                        } else {
-                            Progress::Redirect(Box::new(sent.follow(followed)))
-                        };
-                        *self = Connection::Idle;
-                        return Poll::Ready(progress);
-                    }
-                    let status = response.status().as_u16();
-                    let content_type = response.headers().get(CONTENT_TYPE).cloned();
-                    *self = Connection::Streaming(response.into_body());
-                    Poll::Ready(Progress::Response {
-                        status,
-                        content_type,
-                    })
+                Ok(response) => {
+                    let head = head(response.status().as_u16(), response.headers());
+                    self.connection = Connection::Streaming(response.into_body());
+                    Poll::Ready(Progress::Head(head))
                 }
             },
             Connection::Streaming(body) => loop {
-                match Pin::new(&mut *body).poll_frame(cx) {
-                    Poll::Pending => return Poll::Pending,
-                    Poll::Ready(None) => {
-                        *self = Connection::Idle;
+                match std::task::ready!(Pin::new(&mut *body).poll_frame(cx)) {
+                    None => {
+                        self.connection = Connection::Idle;
                         return Poll::Ready(Progress::End);
                     }
-                    Poll::Ready(Some(Err(error))) => {
-                        *self = Connection::Idle;
-                        return Poll::Ready(Progress::Failed(transport_error(&error)));
+                    Some(Err(error)) => {
+                        self.connection = Connection::Idle;
+                        return Poll::Ready(Progress::Failed(TransportError::new(error)));
                     }
-                    Poll::Ready(Some(Ok(frame))) => {
-                        // Trailers (HTTP/2) carry nothing for the stream.
+                    // Trailers (HTTP/2) carry nothing for the stream.
+                    Some(Ok(frame)) => {
                         if let Ok(data) = frame.into_data() {
-                            return Poll::Ready(Progress::Data(data));
+                            self.chunk = data;
+                            return Poll::Ready(Progress::Data(&self.chunk));
                         }
                     }
                 }
             },
         }
     }
+
+    fn poll_sleep(&mut self, cx: &mut Context<'_>, deadline: Instant) -> Poll<()> {
+        let deadline = tokio::time::Instant::from_std(deadline);
+        let timer = match &mut self.timer {
+            Some(timer) => {
+                if timer.deadline() != deadline {
+                    timer.as_mut().reset(deadline);
+                }
+                timer
+            }
+            None => self
+                .timer
+                .insert(Box::pin(tokio::time::sleep_until(deadline))),
+        };
+        timer.as_mut().poll(cx)
+    }
+
+    fn now(&self) -> Instant {
+        tokio::time::Instant::now().into_std()
+    }
 }
 
-/// The error and its sources, as one line (hyper-util's top-level message alone is
-/// "client error (Connect)").
-fn transport_error(error: &(dyn Error + 'static)) -> TransportError {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        let _ = write!(text, ": {cause}");
-        source = cause.source();
+fn head(status: u16, headers: &HeaderMap) -> ResponseHead {
+    let raw = |name| {
+        headers
+            .get(name)
+            .map(|value: &http::HeaderValue| value.as_bytes().to_vec())
+    };
+    ResponseHead {
+        status,
+        content_type: raw(CONTENT_TYPE),
+        location: raw(LOCATION),
     }
-    TransportError::new(text)
 }

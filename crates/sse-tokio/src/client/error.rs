@@ -15,6 +15,8 @@ pub enum BuildError {
     /// The URL's scheme is not one the client speaks (`http`, and `https` with the
     /// `rustls` feature).
     UnsupportedScheme(String),
+    /// The method, a header or the URL is not one a request can carry.
+    Request(sse_core::client::RequestError),
     /// The rustls configuration could not be made.
     #[cfg(feature = "rustls")]
     Tls(rustls::Error),
@@ -35,6 +37,7 @@ impl fmt::Display for BuildError {
                     "unsupported URL scheme {scheme:?}, expected http or https"
                 )
             }
+            BuildError::Request(e) => fmt::Display::fmt(e, f),
             #[cfg(feature = "rustls")]
             BuildError::Tls(e) => write!(f, "TLS configuration failed: {e}"),
         }
@@ -45,9 +48,16 @@ impl std::error::Error for BuildError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             BuildError::InvalidUrl(e) => Some(e),
+            BuildError::Request(e) => e.source(),
             #[cfg(feature = "rustls")]
             BuildError::Tls(e) => Some(e),
             _ => None,
         }
+    }
+}
+
+impl From<sse_core::client::RequestError> for BuildError {
+    fn from(error: sse_core::client::RequestError) -> Self {
+        BuildError::Request(error)
     }
 }

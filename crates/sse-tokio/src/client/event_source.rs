@@ -1,37 +1,34 @@
 //! [`EventSource`]: the reconnecting client as a `Stream`.
 
 use std::fmt;
-use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
+use bytes::Bytes;
 use futures_core::Stream;
-use sse_core::{
-    ClientConfig, ClientIo, ClientMachine, EventId, ReadyState, SourceEvent, StopReason,
-    TransportError,
-};
-use tokio::time::{Instant, Sleep};
+use sse_core::client::ClientDriver;
+use sse_core::{ClientConfig, ClientMachine, EventId, ReadyState, SourceEvent, StopReason};
 
-use super::connection::{Connection, Progress};
-use super::redirect::MAX_REDIRECTS;
-use super::request::{IntoSseRequest, RequestTemplate};
+use super::connection::Http;
+use super::request::{IntoSseRequest, client_request};
 use super::{BuildError, HttpClient};
 
-/// How many connection steps one poll takes before yielding, so a server that sends
-/// only comments cannot keep the task from yielding.
-const STEPS_PER_POLL: usize = 64;
-
 /// An `EventSource` client on hyper: a `Stream` of [`SourceEvent`]s that reconnects
-/// by itself, driven by sse-core's [`ClientMachine`].
+/// by itself. Its `poll_next` is sse-core's [`ClientDriver`] (the drive loop,
+/// redirects, the work cap per poll, timeouts) over hyper; the futures-io client in
+/// `sse-async-std` is the same driver over trillium, with the same builder, items and
+/// errors.
 ///
 /// - Every attempt sends the same request (method, headers, body) plus
 ///   `Accept: text/event-stream`, `Cache-Control: no-cache` and, once an event had an
 ///   id, `Last-Event-ID`.
-/// - Redirects (301, 302, 303, 307, 308) are followed as a browser does, up to 20 per
-///   attempt: 303 (and 301/302 after a `POST`) turn the request into a bodiless
-///   `GET`, and `Authorization`/`Cookie` are not sent to another origin. Every
-///   reconnection starts again at the original URL.
+/// - Redirects (301, 302, 303, 307, 308) are followed as a browser does, up to
+///   [`ClientConfig::max_redirects`] per attempt (20 by default): see
+///   [`ClientDriver`'s rules](ClientDriver#redirects).
+/// - Each attempt must get its response head within
+///   [`ClientConfig::connect_timeout`] (30 s by default), or it is retried like a
+///   failed connection.
 /// - Reconnection follows the server's `retry:` time, with exponential backoff and
 ///   jitter after failures, up to [`ClientConfig::max_retries`]; with
 ///   [`ClientConfig::idle_timeout`] a connection silent for that long (no bytes, not
@@ -60,36 +57,16 @@ const STEPS_PER_POLL: usize = 64;
 /// # Ok(()) }
 /// ```
 pub struct EventSource {
-    machine: ClientMachine,
+    driver: ClientDriver,
     http: Http,
-    timer: Option<Pin<Box<Sleep>>>,
-}
-
-/// The I/O the machine asks for: the client, the request every attempt sends, and
-/// the current attempt.
-struct Http {
-    client: HttpClient,
-    request: RequestTemplate,
-    connection: Connection,
-}
-
-impl ClientIo for Http {
-    fn connect(&mut self, last_event_id: Option<EventId>) {
-        let request = self.request.prepare(last_event_id.as_ref());
-        self.connection = Connection::send(&self.client, request);
-    }
-
-    fn disconnect(&mut self) {
-        self.connection = Connection::Idle;
-    }
 }
 
 impl fmt::Debug for EventSource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("EventSource")
-            .field("uri", self.http.request.uri())
-            .field("ready_state", &self.machine.ready_state())
-            .field("last_event_id", self.machine.last_event_id())
+            .field("url", &self.driver.request().url().as_str())
+            .field("ready_state", &self.ready_state())
+            .field("last_event_id", self.last_event_id())
             .finish_non_exhaustive()
     }
 }
@@ -108,77 +85,34 @@ impl EventSource {
             config: ClientConfig::default(),
             client: None,
             last_event_id: None,
+            headers: Vec::new(),
+            method: None,
+            body: None,
+            seed: None,
         }
     }
 
     /// `CONNECTING`, `OPEN` or `CLOSED`, as the browser's `readyState`.
     pub fn ready_state(&self) -> ReadyState {
-        self.machine.ready_state()
+        self.driver.machine().ready_state()
     }
 
     /// The last event id, which the next connection sends as `Last-Event-ID`.
     pub fn last_event_id(&self) -> &EventId {
-        self.machine.last_event_id()
+        self.driver.machine().last_event_id()
     }
 
     /// The reconnection time now in force (the server's last `retry:`, or the
     /// configured initial one).
     pub fn reconnection_time(&self) -> Duration {
-        self.machine.reconnection_time()
+        self.driver.machine().reconnection_time()
     }
 
     /// Closes the connection and stops: events not yet polled are discarded, and the
     /// stream ends (without an error).
     pub fn close(&mut self) {
-        self.machine.close();
-        self.http.disconnect();
-        self.timer = None;
-    }
-
-    /// Hands what happened on the connection to the machine.
-    fn handle(&mut self, progress: Progress) {
-        let now = Instant::now().into_std();
-        match progress {
-            Progress::Response {
-                status,
-                content_type,
-            } => {
-                let content_type = content_type.as_ref().map(|v| v.as_bytes());
-                self.machine.handle_response(now, status, content_type);
-            }
-            Progress::Redirect(request) => {
-                self.http.connection = Connection::send(&self.http.client, *request);
-            }
-            Progress::RedirectLoop => {
-                let error =
-                    TransportError::new(format!("more than {MAX_REDIRECTS} redirects in a row"));
-                self.machine.handle_error(now, error);
-            }
-            Progress::Data(bytes) => self.machine.handle_data(now, &bytes),
-            Progress::End => self.machine.handle_end(now),
-            Progress::Failed(error) => self.machine.handle_error(now, error),
-        }
-    }
-
-    /// Waits for the machine's next deadline (reconnect delay or idle timeout).
-    fn poll_deadline(&mut self, cx: &mut Context<'_>) -> Poll<()> {
-        let Some(deadline) = self.machine.poll_timeout() else {
-            self.timer = None;
-            return Poll::Pending;
-        };
-        let deadline = Instant::from_std(deadline);
-        let timer = match &mut self.timer {
-            Some(timer) => {
-                if timer.deadline() != deadline {
-                    timer.as_mut().reset(deadline);
-                }
-                timer
-            }
-            None => self
-                .timer
-                .insert(Box::pin(tokio::time::sleep_until(deadline))),
-        };
-        timer.as_mut().poll(cx)
+        self.driver.close(&mut self.http);
+        self.http.stop_timer();
     }
 }
 
@@ -187,21 +121,7 @@ impl Stream for EventSource {
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();
-        for _ in 0..STEPS_PER_POLL {
-            if let Some(item) = this.machine.poll_item(&mut this.http) {
-                return Poll::Ready(item);
-            }
-            if let Poll::Ready(progress) = this.http.connection.poll_progress(cx) {
-                this.handle(progress);
-                continue;
-            }
-            match this.poll_deadline(cx) {
-                Poll::Ready(()) => this.machine.handle_timeout(Instant::now().into_std()),
-                Poll::Pending => return Poll::Pending,
-            }
-        }
-        cx.waker().wake_by_ref();
-        Poll::Pending
+        this.driver.poll_next(&mut this.http, cx)
     }
 }
 
@@ -213,6 +133,10 @@ pub struct EventSourceBuilder {
     config: ClientConfig,
     client: Option<HttpClient>,
     last_event_id: Option<EventId>,
+    headers: Vec<(String, Vec<u8>)>,
+    method: Option<http::Method>,
+    body: Option<Bytes>,
+    seed: Option<u64>,
 }
 
 impl EventSourceBuilder {
@@ -236,31 +160,59 @@ impl EventSourceBuilder {
         self
     }
 
-    /// The event source. It connects when first polled.
+    /// Sends this header with every request too (say, `authorization`); a name
+    /// given twice is sent twice. Checked by [`build`](Self::build).
+    pub fn header(mut self, name: impl Into<String>, value: impl AsRef<[u8]>) -> Self {
+        self.headers.push((name.into(), value.as_ref().to_vec()));
+        self
+    }
+
+    /// The request method (default: the request's, `GET` for a URL).
+    pub fn method(mut self, method: http::Method) -> Self {
+        self.method = Some(method);
+        self
+    }
+
+    /// The request body, sent again on every attempt (default: the request's, empty
+    /// for a URL).
+    pub fn body(mut self, body: impl Into<Bytes>) -> Self {
+        self.body = Some(body.into());
+        self
+    }
+
+    /// Seeds the jitter of reconnection delays (default: random), for reproducible
+    /// runs.
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = Some(seed);
+        self
+    }
+
+    /// The event source. It connects when first polled. Fails on a URL this client
+    /// cannot request, or an invalid method or header.
     pub fn build(self) -> Result<EventSource, BuildError> {
-        let (request, from_header) = RequestTemplate::new(self.request?)?;
+        let mut request = client_request(self.request?)?;
+        if let Some(method) = &self.method {
+            request = request.method_named(method.as_str())?;
+        }
+        if let Some(body) = self.body {
+            request = request.body(body);
+        }
+        for (name, value) in &self.headers {
+            request = request.header(name, value)?;
+        }
         let client = match self.client {
             Some(client) => client,
             None => HttpClient::new()?,
         };
-        let now = Instant::now().into_std();
-        let mut machine = ClientMachine::new(self.config, now, seed());
-        if let Some(id) = self.last_event_id.or(from_header) {
+        let now = tokio::time::Instant::now().into_std();
+        let seed = self.seed.unwrap_or_else(|| fastrand::u64(..));
+        let mut machine = ClientMachine::new(self.config, now, seed);
+        if let Some(id) = self.last_event_id {
             machine = machine.with_last_event_id(id);
         }
         Ok(EventSource {
-            machine,
-            http: Http {
-                client,
-                request,
-                connection: Connection::Idle,
-            },
-            timer: None,
+            driver: ClientDriver::new(machine, request),
+            http: Http::new(client),
         })
     }
-}
-
-/// The jitter seed: fastrand's thread-local generator is seeded from the OS.
-fn seed() -> u64 {
-    fastrand::u64(..)
 }

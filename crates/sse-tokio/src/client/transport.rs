@@ -107,6 +107,10 @@ impl Default for HttpClientBuilder {
 impl HttpClientBuilder {
     /// How long a TCP connect may take (default 30 s; `None`: the OS decides). A
     /// connect that times out is a transport error: the event source retries it.
+    /// The event source's own deadline for a whole attempt (connect, TLS, request,
+    /// redirects, up to the response head) is
+    /// [`ClientConfig::connect_timeout`](sse_core::ClientConfig::connect_timeout),
+    /// which applies with any connector.
     pub fn connect_timeout(mut self, timeout: Option<Duration>) -> Self {
         self.connect_timeout = timeout;
         self
