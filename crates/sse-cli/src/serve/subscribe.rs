@@ -69,7 +69,7 @@ fn stream(
             ),
             other => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, format!("{other}")),
         })?;
-    let body = SseBody::new(subscription, app.hub.stream_options());
+    let body = SseBody::new(app.metrics.timed(subscription), app.hub.stream_options());
     Ok(sse_tokio::sse_response(Body::new(body)).into_response())
 }
 
