@@ -22,11 +22,12 @@
 //! | `sse_delivery_delay_seconds` | histogram | publish to the subscriber's write (a proxy, see below) |
 //!
 //! The delivery delay is a proxy: a subscriber that was waiting and wakes with frames
-//! measures from the end of the latest publish this process served to the moment it
-//! hands its first chunk to the HTTP layer (hyper writes it on that poll or the
-//! next). It is exact for a subscriber woken by that publish, and an underestimate
-//! when more events were published before it ran. Events that reach the hub from
-//! Redis (published by another process) are not measured, nor replays. The
+//! measures from the start of the latest publish this process served (before the hub
+//! can wake anyone with it) to the moment it hands its first chunk to the HTTP layer
+//! (hyper writes it on that poll or the next). It is exact for a subscriber woken by
+//! that publish, and an underestimate when more events were published before it ran.
+//! With `--redis` it includes the round trips through Redis. Events that reach the hub from
+//! Redis but were published by another process are not measured, nor replays. The
 //! subscriber does one clock read when it parks and one when it wakes, and the
 //! histograms are lock-free atomics: nothing is allocated per event or subscriber.
 
@@ -85,7 +86,7 @@ pub struct ServeMetrics {
 struct Inner {
     /// The origin of the instants below, kept as nanoseconds since it.
     origin: Instant,
-    /// When the latest publish ended, nanoseconds after `origin` (0: none yet).
+    /// When the latest publish started, nanoseconds after `origin` (0: none yet).
     last_publish: AtomicU64,
     timed_out: AtomicU64,
     publish_duration: Histogram,
@@ -116,14 +117,18 @@ impl ServeMetrics {
         self.inner.timed_out.fetch_add(1, Ordering::Relaxed);
     }
 
-    /// Records a publish that started at `started` and has just ended.
-    pub(crate) fn published(&self, started: Instant) {
+    /// Marks the start of a publish (before the hub can wake anyone with it), and
+    /// returns the instant for [`published`](Self::published).
+    pub(crate) fn publishing(&self) -> Instant {
         let now = Instant::now();
-        self.inner
-            .publish_duration
-            .observe(now.saturating_duration_since(started));
         let at = self.nanos(now).max(1);
         self.inner.last_publish.fetch_max(at, Ordering::Relaxed);
+        now
+    }
+
+    /// Records how long the publish that started at `started` took.
+    pub(crate) fn published(&self, started: Instant) {
+        self.inner.publish_duration.observe(started.elapsed());
     }
 
     /// `source` with its delivery delay measured (see the [module docs](self)).
@@ -382,7 +387,7 @@ impl Collector for Figures {
         histogram(
             &mut out,
             "sse_delivery_delay",
-            "From the end of the latest publish to a woken subscriber's first write \
+            "From the start of the latest publish to a woken subscriber's first write \
              (a proxy for the publish-to-write delay).",
             &self.delivery_delay,
         )
@@ -508,7 +513,8 @@ mod tests {
             0
         );
         timed.observe::<()>(&Poll::Pending);
-        metrics.published(Instant::now());
+        let started = metrics.publishing();
+        metrics.published(started);
         timed.observe::<()>(&Poll::Ready(Some(())));
         let snap = metrics.inner.delivery_delay.snapshot();
         assert_eq!(snap.buckets.iter().map(|b| b.1).sum::<u64>(), 1);

@@ -8,7 +8,6 @@
 //! is not allowed (see [`PublishAccess`](super::PublishAccess)).
 
 use std::net::SocketAddr;
-use std::time::Instant;
 
 use axum::Json;
 use axum::body::Body;
@@ -77,7 +76,7 @@ pub async fn publish(
     if let Some(event_type) = event_type {
         event = event.with_type(event_type);
     }
-    let started = Instant::now();
+    let started = app.metrics.publishing();
     let id = match &app.redis {
         Some(redis) => redis.publish(&topic, event).await.map_err(redis_failure)?,
         None => app.hub.publish(&topic, event).map_err(|e| match e {
