@@ -1,8 +1,11 @@
 //! Project automation, run as `cargo xtask <command>`.
 //!
 //! - `test`: everything CI runs, in order, stopping at the first failure: format check,
-//!   clippy with warnings denied, the `no_std` build of `sse-core`, every test and doc
-//!   test, the docs (warnings denied), then the compatibility matrix.
+//!   clippy with warnings denied, the `no_std` build and tests of `sse-core`, every
+//!   published crate's feature sets, every test and doc test, the docs (warnings
+//!   denied), then the compatibility matrix.
+//! - `features`: each published crate built with no default features, its defaults,
+//!   and each feature alone (see `features.rs`).
 //! - `compat`: every server adapter against every client (see `compat.rs`).
 //! - `bench [--quick]`: the criterion benchmarks and the fan-out benchmark.
 
@@ -10,6 +13,7 @@ use std::process::ExitCode;
 
 mod bench;
 mod compat;
+mod features;
 mod steps;
 
 fn main() -> ExitCode {
@@ -21,6 +25,7 @@ fn main() -> ExitCode {
     let result = match command {
         "test" => steps::test(rest),
         "compat" => compat::run(rest),
+        "features" => features::run(rest),
         "bench" => bench::bench(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
@@ -40,8 +45,11 @@ fn main() -> ExitCode {
 const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
-  test     fmt check, clippy -D warnings, no_std build, all tests and doc tests,
-           docs with warnings denied, compatibility matrix (what CI runs)
+  test     fmt check, clippy -D warnings, no_std build and tests, feature sets,
+           all tests and doc tests, docs with warnings denied, compatibility
+           matrix (what CI runs)
+  features each published crate checked with no default features, its defaults
+           and each feature alone [--package NAME]...
   compat   every server adapter × every client on one scripted scenario
            [--server NAME]... [--client NAME]... [--jobs N]
   bench    criterion benchmarks and the fan-out benchmark against the peers;

@@ -31,8 +31,13 @@ const STEPS: &[Step] = &[
         env: &[],
     },
     Step {
-        name: "no_std build of sse-core",
-        args: &["build", "-p", "sse-core", "--no-default-features"],
+        name: "no_std build and tests of sse-core",
+        args: &["test", "-p", "sse-core", "--no-default-features"],
+        env: &[],
+    },
+    Step {
+        name: "feature sets",
+        args: &["run", "--quiet", "--package", "xtask", "--", "features"],
         env: &[],
     },
     Step {

@@ -47,6 +47,7 @@ pub enum Command {
     ///   GET  /subscribe?topics=a,b   event stream of several topics (* for all)
     ///   POST /publish/{topic}        body = event data, ?event=TYPE; answers {"id": "..."}
     ///   GET  /status                 figures as JSON (HTML for browsers)
+    ///   GET  /metrics                figures for Prometheus (OpenMetrics text)
     ///
     /// Streams resume from the replay window with a Last-Event-ID header or a
     /// lastEventId query parameter. Errors are JSON: {"error": "..."}.
@@ -155,8 +156,8 @@ pub struct ServeArgs {
     #[arg(long, value_name = "IP:PORT", default_value = "127.0.0.1:8080")]
     pub addr: SocketAddr,
 
-    /// Require this token to subscribe (and to read /status): `X-Authorization: TOKEN`
-    /// or `?token=TOKEN`.
+    /// Require this token to subscribe (and to read /status and /metrics):
+    /// `X-Authorization: TOKEN` or `?token=TOKEN`.
     #[arg(long, value_name = "TOKEN", env = "SSE_TOKEN", hide_env_values = true)]
     pub token: Option<String>,
 

@@ -52,6 +52,7 @@
 //! | `GET /subscribe?topics=a,b` | event stream of several topics (`*`: every topic) |
 //! | `POST /publish/{topic}` | publishes the body (UTF-8, any line endings) as one event; `?event=TYPE` sets its type; `200 {"id": "…"}` |
 //! | `GET /status` | subscribers (total and per topic), events, bytes, replays, lag drops, uptime: JSON, or HTML when the client prefers `text/html` |
+//! | `GET /metrics` | the hub's counters, gauges and latency histograms for Prometheus (OpenMetrics text; see [`serve::ServeMetrics`]) |
 //! | `OPTIONS` on the stream and publish routes | CORS preflight, when `--allow-origin` is given |
 //!
 //! A `Last-Event-ID` header, or a `lastEventId` query parameter, resumes a stream from
@@ -64,7 +65,7 @@
 //! | option | default | meaning |
 //! |---|---|---|
 //! | `--addr IP:PORT` | `127.0.0.1:8080` | where to listen (port 0: any free port) |
-//! | `--token T` (env `SSE_TOKEN`) | none | subscribing and `/status` need `X-Authorization: T` or `?token=T` |
+//! | `--token T` (env `SSE_TOKEN`) | none | subscribing, `/status` and `/metrics` need `X-Authorization: T` or `?token=T` |
 //! | `--publish-token P` (env `SSE_PUBLISH_TOKEN`) | none | publishing needs `X-Authorization: P` or `?token=P`; without it only loopback clients may publish, and the server refuses to start on a non-loopback address |
 //! | `--allow-origin ORIGIN` | none | CORS for pages on that origin (repeatable, or `*`) |
 //! | `--replay-count N` | 1000 | events kept for resuming subscribers |

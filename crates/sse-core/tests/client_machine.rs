@@ -1,5 +1,7 @@
 //! The client state machine, driven through every transition with fake instants (one
 //! real base `Instant` plus offsets): no sockets, no sleeping.
+// The hub and the client state machine need the `std` feature.
+#![cfg(feature = "std")]
 
 #[path = "client_machine/backoff.rs"]
 mod backoff;

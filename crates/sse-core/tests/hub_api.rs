@@ -1,4 +1,6 @@
 //! Behaviour of the hub through its public API, one thread.
+// The hub and the client state machine need the `std` feature.
+#![cfg(feature = "std")]
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -337,6 +339,33 @@ fn stats_count_and_return_to_zero() {
     assert_eq!(stats.subscribers, 0);
     assert_eq!(stats.subscribers_all, 0);
     assert!(stats.subscribers_by_topic.is_empty());
+}
+
+#[test]
+fn deliveries_and_refusals_are_counted() {
+    let hub = Hub::builder().max_subscribers(2).build();
+    let mut head = hub.subscribe(filter("head")).unwrap();
+    let mut all = hub.subscribe(TopicFilter::all()).unwrap();
+    assert!(hub.subscribe(TopicFilter::all()).is_err());
+    assert!(hub.subscribe(filter("head")).is_err());
+    for n in 0..5 {
+        publish(&hub, "head", &n.to_string());
+    }
+    publish(&hub, "block", "b");
+    assert_eq!(drain(&mut head).len(), 5);
+    assert_eq!(drain(&mut all).len(), 6);
+    let stats = hub.stats();
+    assert_eq!(
+        stats.deliveries, 11,
+        "each subscriber's frames, flushed on parking"
+    );
+    assert_eq!(stats.subscribers_refused, 2);
+    // Frames taken but not yet flushed (no park) are counted when the subscription ends.
+    publish(&hub, "head", "last");
+    let mut cx = Context::from_waker(Waker::noop());
+    assert!(head.poll_frame(&mut cx).is_ready());
+    drop(head);
+    assert_eq!(hub.stats().deliveries, 12);
 }
 
 struct CountWakes(AtomicUsize);

@@ -1,6 +1,8 @@
 //! Many publishers and subscribers on std threads: exact delivery per topic filter,
 //! replay joined to live delivery while publishing runs, lag with flat memory,
 //! and clean-up. Subscribers run on a tiny executor whose waker unparks the thread.
+// The hub and the client state machine need the `std` feature.
+#![cfg(feature = "std")]
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Barrier, Mutex};

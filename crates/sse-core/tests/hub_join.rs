@@ -3,6 +3,8 @@
 //! exactly the events of its topics after its starting point, in order, with no gap
 //! and no duplicate; it reports the replay outcome a simple model predicts; and it ends
 //! with `Lagged` only when the next event it needs has left the window.
+// The hub and the client state machine need the `std` feature.
+#![cfg(feature = "std")]
 
 use std::task::{Context, Poll, Waker};
 

@@ -1,5 +1,7 @@
 //! The seam a store fed by a shared log (Redis Streams) uses: `Hub::ingest` with aged
 //! stamps, and `Hub::mark_trimmed` for history the hub never held.
+// The hub and the client state machine need the `std` feature.
+#![cfg(feature = "std")]
 
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};

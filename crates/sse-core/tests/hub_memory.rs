@@ -3,6 +3,8 @@
 //!
 //! Both measurements run in sequence from the binary's only `#[test]`, so no other
 //! test allocates meanwhile.
+// The hub and the client state machine need the `std` feature.
+#![cfg(feature = "std")]
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicIsize, Ordering};

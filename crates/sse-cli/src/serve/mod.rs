@@ -13,6 +13,7 @@ mod auth;
 mod config;
 mod cors;
 mod hub;
+mod metrics;
 mod negotiate;
 mod publish;
 mod router;
@@ -27,7 +28,8 @@ pub use auth::{
 };
 pub use config::{AllowedOrigins, ConfigError, HubSettings, ServeConfig};
 pub use hub::{build_hub, connect_redis, hub_builder};
+pub use metrics::{CONTENT_TYPE as METRICS_CONTENT_TYPE, MAX_TOPIC_SERIES, ServeMetrics};
 pub use publish::Published;
-pub use router::{DEMO_PAGE, redis_router, router};
+pub use router::{DEMO_PAGE, redis_router, redis_router_with_metrics, router, router_with_metrics};
 pub use server::{SHUTDOWN_GRACE, run, serve, serve_redis, shutdown_signal};
 pub use status::StatusReport;

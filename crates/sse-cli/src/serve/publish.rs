@@ -76,6 +76,7 @@ pub async fn publish(
     if let Some(event_type) = event_type {
         event = event.with_type(event_type);
     }
+    let started = app.metrics.publishing();
     let id = match &app.redis {
         Some(redis) => redis.publish(&topic, event).await.map_err(redis_failure)?,
         None => app.hub.publish(&topic, event).map_err(|e| match e {
@@ -83,6 +84,7 @@ pub async fn publish(
             other => ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("{other}")),
         })?,
     };
+    app.metrics.published(started);
     Ok(Json(Published {
         id: id.as_str().to_owned(),
     }))

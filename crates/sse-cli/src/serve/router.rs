@@ -12,7 +12,8 @@ use sse_redis::RedisHub;
 
 use super::config::ServeConfig;
 use super::cors::cors_layer;
-use super::{publish, status, subscribe};
+use super::metrics::ServeMetrics;
+use super::{metrics, publish, status, subscribe};
 
 /// The demo page, compiled into the binary.
 pub const DEMO_PAGE: &str = include_str!("assets/demo.html");
@@ -25,6 +26,7 @@ pub(crate) struct App {
     pub(crate) redis: Option<Arc<RedisHub>>,
     pub(crate) config: Arc<ServeConfig>,
     pub(crate) started: Instant,
+    pub(crate) metrics: ServeMetrics,
 }
 
 /// The server's routes over `hub`:
@@ -36,6 +38,7 @@ pub(crate) struct App {
 /// | `GET /subscribe?topics=a,b` | event stream of several topics (`*`: all) |
 /// | `POST /publish/{topic}` | publish the body as one event (`?event=TYPE`) |
 /// | `GET /status` | figures, JSON or HTML |
+/// | `GET /metrics` | figures for Prometheus (OpenMetrics text) |
 ///
 /// Publishing without a token needs the peer address: serve with
 /// `into_make_service_with_connect_info::<SocketAddr>()` (requests without it are
@@ -50,22 +53,39 @@ pub(crate) struct App {
 /// # drop(app);
 /// ```
 pub fn router(hub: Hub, config: &ServeConfig) -> Router {
+    router_with_metrics(hub, config, ServeMetrics::new())
+}
+
+/// [`router`] reporting into `metrics`, which the caller keeps to count what happens
+/// outside the routes (e.g. [`ServeMetrics::connection_timed_out`]).
+pub fn router_with_metrics(hub: Hub, config: &ServeConfig, metrics: ServeMetrics) -> Router {
     routes(App {
         hub,
         redis: None,
         config: Arc::new(config.clone()),
         started: Instant::now(),
+        metrics,
     })
 }
 
 /// The same routes over a hub shared through Redis: streams are served from its local
 /// hub, publishes are appended to the Redis stream.
 pub fn redis_router(redis: Arc<RedisHub>, config: &ServeConfig) -> Router {
+    redis_router_with_metrics(redis, config, ServeMetrics::new())
+}
+
+/// [`redis_router`] reporting into `metrics` (see [`router_with_metrics`]).
+pub fn redis_router_with_metrics(
+    redis: Arc<RedisHub>,
+    config: &ServeConfig,
+    metrics: ServeMetrics,
+) -> Router {
     routes(App {
         hub: redis.hub().clone(),
         redis: Some(redis),
         config: Arc::new(config.clone()),
         started: Instant::now(),
+        metrics,
     })
 }
 
@@ -80,6 +100,7 @@ fn routes(app: App) -> Router {
     Router::new()
         .route("/", get(demo_page))
         .route("/status", get(status::status))
+        .route("/metrics", get(metrics::metrics))
         .merge(streams)
         .with_state(app)
 }

@@ -64,7 +64,10 @@ fn stream(
     let response = subscribe::last_event_id(header, uri.query())
         .and_then(|id| SubscribeRequest::new(filter, id).subscribe(&app.hub))
         .map_err(|rejection| rejected(&rejection))?;
-    Ok(Sse::from(response).into_response())
+    let (subscription, options) = response.into_parts();
+    Ok(Sse::new(app.metrics.timed(subscription))
+        .with_options(options)
+        .into_response())
 }
 
 /// A refused subscribe request as the API's error: its status (400 or 503) and reason.

@@ -218,13 +218,17 @@ impl Shared {
         let after = last_event_id.map(|id| self.config.store.parse_id(id.as_str()));
         let max = self.config.max_subscribers;
         if !self.counters.add_subscriber(max) {
+            Counters::bump(&self.counters.subscribers_refused);
             return Err(SubscribeError::Full {
                 max: max.unwrap_or(usize::MAX),
             });
         }
         let placed = self.place(filter, after);
-        if placed.is_err() {
+        if let Err(refusal) = &placed {
             self.counters.remove_subscriber();
+            if matches!(refusal, SubscribeError::Full { .. }) {
+                Counters::bump(&self.counters.subscribers_refused);
+            }
         }
         let (key, cursor, replay) = placed?;
         let counter = match replay {
@@ -363,6 +367,8 @@ impl Shared {
             replays_expired: Counters::read(&c.replays_expired),
             replays_unknown: Counters::read(&c.replays_unknown),
             dropped_lagged: Counters::read(&c.dropped_lagged),
+            deliveries: Counters::read(&c.deliveries),
+            subscribers_refused: Counters::read(&c.subscribers_refused),
             last_event_ids,
             window_len,
             window_bytes,

@@ -31,6 +31,13 @@ pub struct HubStats {
     pub replays_unknown: u64,
     /// Subscriptions ended because they fell behind the window.
     pub dropped_lagged: u64,
+    /// Frames handed to subscribers (each event once per subscriber that took it, and
+    /// `close_with`'s final event). Counted by each subscription in batches: frames it
+    /// took since it last moved to another part of the window are added when it moves
+    /// on, parks or is dropped, so a busy reader's last few frames show a little later.
+    pub deliveries: u64,
+    /// Subscriptions refused because the hub had its maximum of subscribers.
+    pub subscribers_refused: u64,
     /// The id of the newest event on each topic published to, sorted by topic (at most
     /// [`MAX_TRACKED_TOPICS`] topics; later new topics are not tracked).
     pub last_event_ids: Vec<(Topic, EventId)>,
@@ -55,6 +62,8 @@ pub(crate) struct Counters {
     pub(crate) replays_expired: AtomicU64,
     pub(crate) replays_unknown: AtomicU64,
     pub(crate) dropped_lagged: AtomicU64,
+    pub(crate) deliveries: AtomicU64,
+    pub(crate) subscribers_refused: AtomicU64,
 }
 
 impl Counters {
@@ -76,6 +85,11 @@ impl Counters {
         self.events_published.fetch_add(1, Ordering::Relaxed);
         self.bytes_encoded
             .fetch_add(bytes as u64, Ordering::Relaxed);
+    }
+
+    /// Adds a subscription's batch of deliveries.
+    pub(crate) fn delivered(&self, frames: u64) {
+        self.deliveries.fetch_add(frames, Ordering::Relaxed);
     }
 
     pub(crate) fn bump(counter: &AtomicU64) {

@@ -116,6 +116,9 @@ pub struct Subscription {
     final_frame: Option<Frame>,
     end: Option<EndReason>,
     replay: Replay,
+    /// Frames taken since the last flush into the hub's delivery counter (a plain
+    /// field: one shared atomic add per batch, not per frame).
+    delivered: u64,
 }
 
 impl Subscription {
@@ -135,6 +138,7 @@ impl Subscription {
             final_frame: None,
             end: None,
             replay,
+            delivered: 0,
         }
     }
 
@@ -197,6 +201,7 @@ impl Subscription {
             }
         };
         self.cursor = cursor;
+        self.delivered += u64::from(found.is_some());
         found
     }
 
@@ -224,8 +229,11 @@ impl Subscription {
                 return Ok(slot.frame.clone());
             }
             if let Some(reason) = self.end {
-                return self.final_frame.take().ok_or(TryFrameError::Ended(reason));
+                let last = self.final_frame.take();
+                self.delivered += u64::from(last.is_some());
+                return last.ok_or(TryFrameError::Ended(reason));
             }
+            self.flush_delivered();
             match self.shared.advance(&self.filter, &mut self.cursor) {
                 Advance::More(segment) => self.segment = Some(segment),
                 Advance::AtEnd(segment) => {
@@ -240,6 +248,14 @@ impl Subscription {
         }
     }
 
+    /// Adds the frames taken since the last flush to the hub's delivery count.
+    fn flush_delivered(&mut self) {
+        if self.delivered > 0 {
+            self.shared.counters.delivered(self.delivered);
+            self.delivered = 0;
+        }
+    }
+
     fn finish(&mut self, reason: EndReason) {
         self.end = Some(reason);
         self.segment = None;
@@ -251,6 +267,7 @@ impl Subscription {
 
 impl Drop for Subscription {
     fn drop(&mut self) {
+        self.flush_delivered();
         if let Some(key) = self.key.take() {
             self.shared.release(key);
         }
@@ -337,6 +354,7 @@ impl Subscription {
                     break Taken::TooLarge;
                 }
                 cursor += 1;
+                self.delivered += 1;
                 break Taken::Frame(slot.frame.clone());
             }
             cursor += 1;
@@ -348,6 +366,7 @@ impl Subscription {
     /// Moves to the next segment as [`next_ready`](Self::next_ready) does; `false` when
     /// nothing more is ready (or the subscription ended: its end comes next).
     fn advance_segment(&mut self) -> bool {
+        self.flush_delivered();
         match self.shared.advance(&self.filter, &mut self.cursor) {
             Advance::More(segment) => {
                 self.segment = Some(segment);
