@@ -15,9 +15,17 @@
 //! | `stream` (std) | `FrameStream`: a response body's frames with keep-alive, over any timer |
 //!
 //! # Dependencies
-//! `bytes` (shared frames) and `memchr` (line scanning) only. The optional `json`
-//! feature adds `serde` and `serde_json` for `Event::json`; it is off by default so
-//! the protocol core stays free of them.
+//! - `bytes`: shared frames, and decoded data that is a slice of the read it came in.
+//! - `memchr`: line scanning with vector instructions.
+//! - `simdutf8`: UTF-8 checking with vector instructions (several times faster than
+//!   `core::str::from_utf8`), for `data` lines that span reads; `no_std` (its `std`
+//!   feature, turned on by ours, picks the instructions at run time).
+//! - `bytestring`: a `str` over `Bytes` ([`decode::Text`]), so event data can share
+//!   the read it came in without `unsafe` code in this crate; `no_std`, by the actix
+//!   project, depends only on `bytes`.
+//!
+//! The optional `json` feature adds `serde` and `serde_json` for `Event::json`; it is
+//! off by default so the protocol core stays free of them.
 //!
 //! # `no_std`
 //! The event model, the encoder and the decoder need only `alloc`: build with
