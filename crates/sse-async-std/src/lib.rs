@@ -9,7 +9,7 @@
 //!
 //! | you want to | use |
 //! |---|---|
-//! | decode any `AsyncRead` into events | [`EventReader`] |
+//! | decode any `AsyncRead` or stream of byte chunks into events | [`ReaderEvents`], [`EventsExt::events`] |
 //! | write events to any `AsyncWrite` | [`write_event`], [`write_frame`], [`write_event_from_reader`] (one event's data streamed from a reader), [`write_stream`] (a hub subscription or any [`FrameSource`](sse_core::stream::FrameSource), with keep-alives) |
 //! | a response body for a futures-io HTTP server | [`SseBody`] (an `AsyncRead`) over a hub `Subscription`, [`EventFrames`], [`TryEventFrames`] or [`ReaderEvent`] |
 //! | serve over HTTP (feature `server`) | [`SseConnExt::with_sse`] on a trillium `Conn`, or [`HubHandler`] for a whole hub |
@@ -87,10 +87,11 @@ mod timer;
 mod write;
 
 pub use body::SseBody;
-pub use read::{EventReader, ReadError};
+pub use read::{EventStreamError, ReaderEvents};
 #[cfg(feature = "server")]
 pub use server::{HubHandler, SseConnExt};
 pub use source::{EventFrames, ReaderEvent, TryEventFrames};
+pub use sse_core::decode::{EventsExt, StreamEvents};
 pub use timer::AsyncIoTimer;
 pub use write::{
     WriteError, write_event, write_event_from_reader, write_frame, write_frames, write_stream,

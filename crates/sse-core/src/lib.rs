@@ -24,7 +24,8 @@
 //!   the read it came in without `unsafe` code in this crate; `no_std`, by the actix
 //!   project, depends only on `bytes`.
 //!
-//! The optional `json` feature adds `serde` and `serde_json` for `Event::json`; it is
+//! The optional `futures` feature adds `futures-core` (the `Stream` trait, `no_std`)
+//! and `pin-project-lite` for [`decode::EventsExt`]. The optional `json` feature adds `serde` and `serde_json` for `Event::json`; it is
 //! off by default so the protocol core stays free of them.
 //!
 //! # `no_std`

@@ -9,7 +9,7 @@
 //! | [`sse_response`], [`last_event_id`], [`topic_filter`] | the response head (`200`, `text/event-stream`, `no-cache`, `X-Accel-Buffering: no`, no length); the request's `Last-Event-ID` (header, or `?lastEventId=`) and `?topics=` |
 //! | `axum` (feature) | `IntoResponse` for [`SseBody`], the `LastEventId` extractor |
 //! | `client` (feature) | `EventSource`: a reconnecting `Stream` of open/message/reconnect items on hyper-util's pooled client, TLS and HTTP/2 optional |
-//! | [`ReaderEvents`], [`BodyEvents`] | any `AsyncRead` or `http_body::Body` (a hyper or reqwest response) as a `Stream` of events |
+//! | [`ReaderEvents`], [`BodyEvents`], [`EventsExt::events`] | any `AsyncRead`, `http_body::Body` (a hyper or reqwest response) or stream of byte chunks (`reqwest::Response::bytes_stream()`) as a `Stream` of events |
 //! | `json` (feature `serde`) | streams of serializable values as JSON events |
 //! | `codec` (feature) | a `tokio_util::codec` decoder/encoder pair |
 //!
@@ -158,6 +158,7 @@ pub use reader::{ReaderEvent, ReaderSource};
 pub use response::{last_event_id, request_last_event_id, set_sse_headers, sse_response};
 pub use source::{EventStream, Outgoing, SseItem};
 pub use sse_core;
+pub use sse_core::decode::{EventsExt, StreamEvents};
 pub use sse_core::http::topic_filter;
 pub use sse_core::stream::{KeepAlive, StreamOptions};
 pub use sse_core::{Event, EventId, EventType, Frame, MessageEvent};

@@ -67,6 +67,9 @@
 //! skipped without being stored. Work is linear in the input.
 
 mod block;
+#[cfg(feature = "futures")]
+mod byte_stream;
+pub mod events;
 mod field;
 mod limits;
 mod message;
@@ -86,6 +89,9 @@ use core::time::Duration;
 use bytes::Bytes;
 
 use self::block::{Block, DataLine};
+#[cfg(feature = "futures")]
+pub use self::byte_stream::{EventsExt, StreamEvents};
+pub use self::events::{Chunk, EventItem, EventStreamError, EventStreamState};
 use self::field::{Field, Line};
 pub use self::limits::{DecodeError, Limits};
 pub use self::message::{Decoded, MessageEvent};
