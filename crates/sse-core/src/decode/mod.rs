@@ -439,7 +439,8 @@ impl Decoder {
                 Some(region) => {
                     let start = (value.as_ptr() as usize).wrapping_sub(region.as_ptr() as usize);
                     let end = start.saturating_add(value.len());
-                    self.push_data(DataLine::InRegion { start, end }, value.len(), region);
+                    self.block.push_region_line(start, end, region);
+                    self.check_event_size();
                 }
                 None => {
                     self.push_data(DataLine::Text(Text::from(value)), value.len(), &Text::new())
