@@ -21,7 +21,9 @@ async fn serve_once(listener: TcpListener, pieces: Vec<Vec<u8>>) {
         head.push(byte[0]);
     }
     socket
-        .write_all(b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n\r\n")
+        .write_all(
+            b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n\r\n",
+        )
         .await
         .unwrap();
     for piece in pieces {
