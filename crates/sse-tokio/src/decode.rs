@@ -5,7 +5,7 @@
 //! poll events. For a stream of byte chunks (`reqwest::Response::bytes_stream()`),
 //! use [`EventsExt::events`](crate::EventsExt::events). All of them, here and in
 //! `sse-async-std`, share sse-core's rules ([`sse_core::decode::events`]): items are
-//! [`MessageEvent`]s, `retry:` values are read with `retry()`, and a read error or a
+//! [`MessageEvent`](sse_core::MessageEvent)s, `retry:` values are read with `retry()`, and a read error or a
 //! decode error is yielded as an [`EventStreamError`] item that ends the stream.
 
 use std::fmt;
