@@ -11,23 +11,46 @@ use futures_executor::block_on;
 use futures_util::{Stream, StreamExt, stream};
 use sse_core::{Decoded, Decoder};
 
-/// The floor: count LF bytes, nothing else.
+/// The floor: find every line ending (CR or LF) with `memchr2`, nothing else.
 pub fn memchr_scan(chunks: &[Bytes]) -> usize {
     chunks
         .iter()
-        .map(|chunk| memchr::memchr_iter(b'\n', chunk).count())
+        .map(|chunk| memchr::memchr2_iter(b'\r', b'\n', chunk).count())
         .sum()
 }
 
-/// Our [`Decoder`], fed chunk by chunk, items taken after each feed.
+/// Takes the decoder's items, reading each event's data; returns the events.
+fn take_events(decoder: &mut Decoder) -> usize {
+    let mut events = 0;
+    while let Some(item) = decoder.next_item() {
+        if let Ok(Decoded::Event(event)) = item {
+            black_box(event.data());
+            events += 1;
+        }
+    }
+    events
+}
+
+/// Our [`Decoder`], given each chunk as it owns it (`feed_bytes`, the zero-copy
+/// path), items taken after each feed.
 pub fn ours(chunks: &[Bytes]) -> usize {
     let mut decoder = Decoder::new();
     let mut events = 0;
     for chunk in chunks {
+        decoder.feed_bytes(chunk.clone());
+        events += take_events(&mut decoder);
+    }
+    decoder.finish();
+    events
+}
+
+/// Our [`Decoder`] given borrowed chunks (`feed`, which copies whole lines once).
+pub fn ours_borrowed(chunks: &[Bytes]) -> usize {
+    let mut decoder = Decoder::new();
+    let mut events = 0;
+    for chunk in chunks {
         decoder.feed(chunk);
-        while let Some(item) = decoder.next_item() {
-            events += usize::from(matches!(black_box(item), Ok(Decoded::Event(_))));
-        }
+        events += take_events(&mut decoder);
     }
     decoder.finish();
     events
@@ -53,7 +76,11 @@ fn chunk_stream(chunks: &[Bytes]) -> impl Stream<Item = Result<Bytes, std::io::E
 pub fn eventsource_stream(chunks: &[Bytes]) -> usize {
     use eventsource_stream::Eventsource;
     let events = stream::iter(chunks.iter().cloned().map(Ok::<_, Infallible>)).eventsource();
-    drain_stream(events, Result::is_ok)
+    drain_stream(events, |event| {
+        event
+            .as_ref()
+            .is_ok_and(|event| black_box(event.data.as_str()).len() < usize::MAX)
+    })
 }
 
 /// `sse-stream`: `SseByteStream` over a byte stream; it yields every block, so only
@@ -62,14 +89,18 @@ pub fn sse_stream(chunks: &[Bytes]) -> usize {
     let blocks = sse_stream::SseByteStream::new(chunk_stream(chunks));
     drain_stream(
         blocks,
-        |block| matches!(block, Ok(sse) if sse.data.is_some()),
+        |block| matches!(block, Ok(sse) if black_box(sse.data.as_deref()).is_some()),
     )
 }
 
 /// `sseer`: `EventStream` over a byte stream.
 pub fn sseer(chunks: &[Bytes]) -> usize {
     let events = sseer::EventStream::new(chunk_stream(chunks));
-    drain_stream(events, Result::is_ok)
+    drain_stream(events, |event| {
+        event
+            .as_ref()
+            .is_ok_and(|event| black_box(&*event.data).len() < usize::MAX)
+    })
 }
 
 /// russe's decoder is a synchronous `tokio_util` codec over a `BytesMut`.
@@ -102,8 +133,9 @@ pub fn russe(chunks: &[Bytes]) -> usize {
 pub type Runner = fn(&[Bytes]) -> usize;
 
 /// Every decoder, ours first, with the name it is reported under.
-pub const DECODERS: [(&str, Runner); 5] = [
+pub const DECODERS: [(&str, Runner); 6] = [
     ("sse-core", ours),
+    ("sse-core-feed", ours_borrowed),
     ("eventsource-stream", eventsource_stream),
     ("sse-stream", sse_stream),
     ("sseer", sseer),
@@ -132,5 +164,6 @@ mod tests {
             Bytes::from_static(b"\n"),
         ];
         assert_eq!(memchr_scan(&chunks), 3);
+        assert_eq!(memchr_scan(&[Bytes::from_static(b"a\r\n")]), 2);
     }
 }

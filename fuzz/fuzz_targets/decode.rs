@@ -1,6 +1,7 @@
 //! Feeds the input to the decoder whole and cut in two (at a point the fuzzer picks),
-//! with small limits the fuzzer picks too: both must give the same items and end
-//! state, nothing may panic, and the memory held stays within the documented bound.
+//! with small limits the fuzzer picks too, through `feed` and through `feed_bytes`:
+//! all must give the same items and end state, nothing may panic, and the memory held
+//! stays within the documented bound.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -10,16 +11,21 @@ use sse_core::{DecodeError, Decoded, Decoder, Limits};
 fn run(
     limits: Limits,
     pieces: &[&[u8]],
+    owned: bool,
 ) -> (
     Vec<Result<Decoded, DecodeError>>,
     String,
     Option<std::time::Duration>,
 ) {
-    let bound = limits.event_limit() + 3 * limits.line_limit() + 4;
+    let bound = limits.event_limit() + limits.line_limit() + 4;
     let mut decoder = Decoder::with_limits(limits);
     let mut items = Vec::new();
     for piece in pieces {
-        decoder.feed(piece);
+        if owned {
+            decoder.feed_bytes(bytes::Bytes::copy_from_slice(piece));
+        } else {
+            decoder.feed(piece);
+        }
         assert!(
             decoder.buffered_len() <= bound,
             "{} > {bound}",
@@ -47,12 +53,16 @@ fuzz_target!(|input: &[u8]| {
     let cut = usize::from(u16::from_be_bytes([*cut_hi, *cut_lo])) % (stream.len() + 1);
     let (head, tail) = stream.split_at(cut);
 
-    let whole = run(limits, &[stream]);
-    let split = run(limits, &[head, tail]);
+    let whole = run(limits, &[stream], false);
+    let split = run(limits, &[head, tail], false);
     assert_eq!(whole, split, "cut at {cut}");
+    let owned = run(limits, &[head, tail], true);
+    assert_eq!(whole, owned, "cut at {cut}, feed_bytes");
 
     // Generous limits: the same invariance without the error paths.
-    let whole = run(Limits::default(), &[stream]);
-    let split = run(Limits::default(), &[head, tail]);
+    let whole = run(Limits::default(), &[stream], false);
+    let split = run(Limits::default(), &[head, tail], false);
     assert_eq!(whole, split, "cut at {cut}, default limits");
+    let owned = run(Limits::default(), &[head, tail], true);
+    assert_eq!(whole, owned, "cut at {cut}, default limits, feed_bytes");
 });

@@ -9,7 +9,7 @@
 //!
 //! | you want to | use |
 //! |---|---|
-//! | decode any `AsyncRead` into events | [`EventReader`] |
+//! | decode any `AsyncRead` or stream of byte chunks into events | [`ReaderEvents`], [`EventsExt::events`] |
 //! | write events to any `AsyncWrite` | [`write_event`], [`write_frame`], [`write_event_from_reader`] (one event's data streamed from a reader), [`write_stream`] (a hub subscription or any [`FrameSource`](sse_core::stream::FrameSource), with keep-alives) |
 //! | an event-stream response | [`Sse`]: `Sse::new(subscription)` or `Sse::from_stream(events)`, with `.keep_alive(..)`, `.retry(..)`; [`reader_event`] streams one event's data from an `AsyncRead` |
 //! | a response body for any futures-io HTTP server | [`SseBody`] (an `AsyncRead`), `From` an [`Sse`] |
@@ -88,11 +88,12 @@ mod timer;
 mod write;
 
 pub use body::SseBody;
-pub use read::{EventReader, ReadError};
+pub use read::{EventStreamError, ReaderEvents};
 pub use reader::reader_event;
 pub use response::Sse;
 #[cfg(feature = "server")]
 pub use server::{HubEndpoint, LastEventId, SseConnExt, SseRejection, Topics, hub_endpoint};
+pub use sse_core::decode::{EventsExt, StreamEvents};
 pub use sse_core::source::{BoxError, Outgoing, SseItem};
 pub use timer::AsyncIoTimer;
 pub use write::{

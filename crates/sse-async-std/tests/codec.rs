@@ -13,12 +13,13 @@ use futures_io::{AsyncRead, AsyncWrite};
 use futures_lite::{AsyncReadExt, StreamExt, future, stream};
 use serde_json::Value;
 use sse_async_std::{
-    EventReader, ReadError, SseBody, WriteError, write_event, write_event_from_reader, write_stream,
+    EventStreamError, ReaderEvents, SseBody, WriteError, write_event, write_event_from_reader,
+    write_stream,
 };
 use sse_core::hub::{Hub, Topic, TopicFilter};
 use sse_core::source::EventStream;
 use sse_core::stream::{KeepAlive, StreamOptions};
-use sse_core::{Decoded, Event, EventId, Frame};
+use sse_core::{Event, EventId, Frame};
 use support::{Runtime, eventually};
 
 /// Hands out its bytes a few at a time, returning `Pending` (after waking itself)
@@ -117,16 +118,15 @@ fn shared_conformance_cases_decode_through_a_trickling_reader() {
             let bytes = case_bytes(case);
             for step in [1, 3, 4096] {
                 runtime.block_on(async {
-                    let mut reader = EventReader::new(Trickle::new(&bytes, step));
+                    let mut reader = ReaderEvents::new(Trickle::new(&bytes, step));
                     let mut events = Vec::new();
                     while let Some(item) = reader.next().await {
-                        if let Decoded::Event(event) = item.unwrap() {
-                            events.push(serde_json::json!({
-                                "type": event.event_type(),
-                                "data": event.data(),
-                                "lastEventId": event.last_event_id().as_str(),
-                            }));
-                        }
+                        let event = item.unwrap();
+                        events.push(serde_json::json!({
+                            "type": event.event_type(),
+                            "data": event.data(),
+                            "lastEventId": event.last_event_id().as_str(),
+                        }));
                     }
                     assert_eq!(Value::from(events), case["expected"], "{name}, step {step}");
                     let retry = reader.retry().map(|r| r.as_millis());
@@ -147,18 +147,39 @@ fn shared_conformance_cases_decode_through_a_trickling_reader() {
 }
 
 #[test]
+fn a_decode_error_is_yielded_then_ends_the_stream() {
+    for runtime in Runtime::ALL {
+        runtime.block_on(async {
+            let input = &b"data: a\n\ndata: far too long a line\n\ndata: b\n\n"[..];
+            let limits = sse_core::Limits::default().max_line(12);
+            let items: Vec<_> = ReaderEvents::with_limits(input, limits).collect().await;
+            assert_eq!(items.len(), 2, "{items:?}");
+            assert_eq!(items[0].as_ref().unwrap().data(), "a");
+            assert!(matches!(
+                items[1],
+                Err(EventStreamError::Decode(
+                    sse_core::DecodeError::LineTooLong { limit: 12 }
+                ))
+            ));
+        });
+    }
+}
+
+#[test]
 fn read_errors_end_the_stream_after_the_events_before_them() {
     for runtime in Runtime::ALL {
         runtime.block_on(async {
             let mut trickle = Trickle::new(b"data: a\n\ndata: cut", 5);
             trickle.error_at_end = Some(io::ErrorKind::ConnectionReset);
-            let mut reader = EventReader::new(trickle);
-            assert_eq!(reader.next_event().await.unwrap().unwrap().data(), "a");
-            match reader.next_event().await {
-                Some(Err(ReadError::Io(e))) => assert_eq!(e.kind(), io::ErrorKind::ConnectionReset),
+            let mut reader = ReaderEvents::new(trickle);
+            assert_eq!(reader.next().await.unwrap().unwrap().data(), "a");
+            match reader.next().await {
+                Some(Err(EventStreamError::Read(e))) => {
+                    assert_eq!(e.kind(), io::ErrorKind::ConnectionReset);
+                }
                 other => panic!("{other:?}"),
             }
-            assert!(reader.next_event().await.is_none());
+            assert!(reader.next().await.is_none());
         });
     }
 }

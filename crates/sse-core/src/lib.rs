@@ -26,18 +26,26 @@
 //! when that fails). `CONTRIBUTING.md` at the repository root walks through it.
 //!
 //! # Dependencies
-//! - `bytes`: encoded frames are shared `Bytes`, written to every subscriber uncopied.
-//! - `memchr`: the decoder's line-end scan.
-//! - `futures-core` (with `std`): the `Stream` trait, so any stream of events is a
-//!   response source ([`source::EventStream`]); it is `no_std` and holds only traits.
+//! - `bytes`: shared frames, and decoded data that is a slice of the read it came in.
+//! - `memchr`: line scanning with vector instructions.
+//! - `simdutf8`: UTF-8 checking with vector instructions (several times faster than
+//!   `core::str::from_utf8`), for `data` lines that span reads; `no_std` (its `std`
+//!   feature, turned on by ours, picks the instructions at run time).
+//! - `bytestring`: a `str` over `Bytes` ([`decode::Text`]), so event data can share
+//!   the read it came in without `unsafe` code in this crate; `no_std`, by the actix
+//!   project, depends only on `bytes`.
+//! - `futures-core` and `pin-project-lite` (feature `futures`, part of `std`): the
+//!   `Stream` trait, so any stream of events is a response source
+//!   ([`source::EventStream`]) and any stream of bytes decodes with
+//!   [`decode::EventsExt::events`]; both are `no_std`.
 //! - `form_urlencoded` (with `std`): decoding `?topics=` and `?lastEventId=` exactly as
 //!   browsers encode them, instead of a hand-written percent-decoder.
 //! - `url` (with `std`): the client's requests and redirects. Resolving a `Location`
 //!   against the current URL and comparing origins is the WHATWG URL standard's job,
 //!   and `url` implements it.
 //!
-//! The optional `json` feature adds `serde` and `serde_json` for `Event::json`; `tracing`
-//! adds `tracing` for the client driver's spans and events. Both are off by default so
+//! Without `std`, the `futures` feature alone gives [`decode::EventsExt`]. The optional
+//! `json` feature adds `serde` and `serde_json` for `Event::json`; `tracing` adds `tracing` for the client driver's spans and events. Both are off by default so
 //! the protocol core stays free of them.
 //!
 //! # `no_std`

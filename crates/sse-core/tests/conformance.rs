@@ -122,10 +122,14 @@ fn expected_retry(name: &str, retry: &Value) -> Option<Duration> {
     }
 }
 
-fn run(chunks: &[&[u8]]) -> Outcome {
+fn run(chunks: &[&[u8]], owned: bool) -> Outcome {
     let mut decoder = Decoder::new();
     for chunk in chunks {
-        decoder.feed(chunk);
+        if owned {
+            decoder.feed_bytes(bytes::Bytes::copy_from_slice(chunk));
+        } else {
+            decoder.feed(chunk);
+        }
     }
     decoder.finish();
     let mut events = Vec::new();
@@ -149,8 +153,20 @@ fn run(chunks: &[&[u8]]) -> Outcome {
     }
 }
 
+/// Runs `chunks` through `feed` and through `feed_bytes`; both must match.
 fn check(case: &Case, how: &str, chunks: &[&[u8]]) {
-    let got = run(chunks);
+    for owned in [false, true] {
+        check_fed(case, how, chunks, owned);
+    }
+}
+
+fn check_fed(case: &Case, how: &str, chunks: &[&[u8]], owned: bool) {
+    let got = run(chunks, owned);
+    let how = if owned {
+        format!("{how} (feed_bytes)")
+    } else {
+        how.to_owned()
+    };
     if got != case.expected {
         let shown: Vec<String> = chunks
             .iter()

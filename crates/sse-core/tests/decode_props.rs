@@ -39,9 +39,22 @@ fn drain(decoder: &mut Decoder) -> Vec<Item> {
 
 /// Feeds `chunks`, ends the stream; returns the items, the last event ID and retry.
 fn decode_chunks(limits: Limits, chunks: &[&[u8]]) -> (Vec<Item>, String, Option<Duration>) {
+    decode_with(limits, chunks, false)
+}
+
+/// [`decode_chunks`], with `feed_bytes` when `owned`.
+fn decode_with(
+    limits: Limits,
+    chunks: &[&[u8]],
+    owned: bool,
+) -> (Vec<Item>, String, Option<Duration>) {
     let mut decoder = Decoder::with_limits(limits);
     for chunk in chunks {
-        decoder.feed(chunk);
+        if owned {
+            decoder.feed_bytes(bytes::Bytes::copy_from_slice(chunk));
+        } else {
+            decoder.feed(chunk);
+        }
     }
     decoder.finish();
     let items = drain(&mut decoder);
@@ -214,8 +227,33 @@ proptest! {
     ) {
         let limits = if limited { limits } else { Limits::default() };
         let whole = decode_chunks(limits, &[&input]);
-        let split = decode_chunks(limits, &cut(&input, cuts));
-        prop_assert_eq!(split, whole);
+        let split = decode_chunks(limits, &cut(&input, cuts.clone()));
+        prop_assert_eq!(&split, &whole);
+        let owned = decode_with(limits, &cut(&input, cuts), true);
+        prop_assert_eq!(owned, whole);
+    }
+
+    #[test]
+    fn long_lines_in_owned_reads_decode_as_fed_whole(
+        lines in prop::collection::vec((0usize..3, 0usize..20_000, any::<u8>()), 1..6),
+        cuts in prop::collection::vec(any::<usize>(), 0..8),
+        limited in any::<bool>(),
+    ) {
+        // Lines long enough that pieces of owned reads are kept as slices, some with
+        // non-ASCII or invalid bytes; the same items either way.
+        let mut input = Vec::new();
+        for (kind, len, byte) in lines {
+            input.extend_from_slice([&b"data: "[..], b"event: ", b""][kind]);
+            input.extend(std::iter::repeat_n(if byte < 200 { b'x' } else { byte }, len));
+            if byte % 7 == 0 {
+                input.extend_from_slice("é€".as_bytes());
+            }
+            input.extend_from_slice(if byte % 3 == 0 { b"\r\n\n" } else { b"\n" });
+        }
+        let limits = if limited { Limits::default().max_line(12_000).max_event(30_000) } else { Limits::default() };
+        let whole = decode_chunks(limits, &[&input]);
+        prop_assert_eq!(&decode_with(limits, &cut(&input, cuts.clone()), true), &whole);
+        prop_assert_eq!(&decode_with(limits, &cut(&input, cuts), false), &whole);
     }
 
     #[test]
@@ -225,11 +263,14 @@ proptest! {
         limits in small_limits(),
     ) {
         let mut decoder = Decoder::with_limits(limits);
-        // A data line being received is held decoded: each invalid byte can become a
-        // 3-byte U+FFFD.
-        let bound = limits.event_limit() + 3 * limits.line_limit() + 4;
-        for chunk in cut(&input, cuts) {
-            decoder.feed(chunk);
+        // What is held is input bytes, whatever U+FFFD replacements would cost.
+        let bound = limits.event_limit() + limits.line_limit() + 4;
+        for (n, chunk) in cut(&input, cuts).into_iter().enumerate() {
+            if n % 2 == 0 {
+                decoder.feed(chunk);
+            } else {
+                decoder.feed_bytes(bytes::Bytes::copy_from_slice(chunk));
+            }
             prop_assert!(decoder.buffered_len() <= bound, "{} > {bound}", decoder.buffered_len());
             while let Some(item) = decoder.next_item() {
                 match item {

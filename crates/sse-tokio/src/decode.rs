@@ -1,114 +1,32 @@
 //! Decoding adapters: the bytes of any [`AsyncRead`] or [`http_body::Body`] as a
-//! `Stream` of events, through sse-core's [`Decoder`].
+//! `Stream` of events, through sse-core's [`Decoder`](sse_core::Decoder).
 //!
 //! A hyper or reqwest response body, a file, a child process's stdout: wrap it and
-//! poll events. `retry:` values are not items: read the latest with `retry()`.
+//! poll events. For a stream of byte chunks (`reqwest::Response::bytes_stream()`),
+//! use [`EventsExt::events`](crate::EventsExt::events). All of them, here and in
+//! `sse-async-std`, share sse-core's rules ([`sse_core::decode::events`]): items are
+//! [`MessageEvent`](sse_core::MessageEvent)s, `retry:` values are read with `retry()`, and a read error or a
+//! decode error is yielded as an [`EventStreamError`] item that ends the stream.
 
-use std::error::Error;
 use std::fmt;
 use std::io;
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};
 use std::time::Duration;
 
-use bytes::Buf;
 use futures_core::Stream;
 use http_body::Body;
 use pin_project_lite::pin_project;
-use sse_core::{DecodeError, Decoded, Decoder, EventId, Limits, MessageEvent};
+use sse_core::decode::{EventItem, EventStreamState};
+use sse_core::{EventId, Limits};
 use tokio::io::{AsyncRead, ReadBuf};
 
-/// How many bytes are read per poll from an [`AsyncRead`].
-const READ_SIZE: usize = 16 * 1024;
-
-/// What ends a decoded stream early: the transport failed, or the input broke the
-/// decoder's memory limits (a hostile server sending a line without end).
-#[derive(Debug)]
-pub enum EventStreamError<E> {
-    /// Reading the bytes failed.
-    Read(E),
-    /// The input exceeded the decoder's limits.
-    Decode(DecodeError),
-}
-
-impl<E: fmt::Display> fmt::Display for EventStreamError<E> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            EventStreamError::Read(e) => write!(f, "reading the event stream failed: {e}"),
-            EventStreamError::Decode(e) => write!(f, "invalid event stream: {e}"),
-        }
-    }
-}
-
-impl<E: Error + 'static> Error for EventStreamError<E> {
-    fn source(&self) -> Option<&(dyn Error + 'static)> {
-        match self {
-            EventStreamError::Read(e) => Some(e),
-            EventStreamError::Decode(e) => Some(e),
-        }
-    }
-}
-
-/// The decoder and whether the input has ended; shared by both adapters.
-#[derive(Debug)]
-struct Decoding {
-    decoder: Decoder,
-    input_ended: bool,
-    failed: bool,
-}
-
-impl Decoding {
-    fn new(limits: Limits) -> Self {
-        Decoding {
-            decoder: Decoder::with_limits(limits),
-            input_ended: false,
-            failed: false,
-        }
-    }
-
-    /// The next decoded event already in the decoder (skipping `retry` items).
-    fn next_event<E>(&mut self) -> Option<Result<MessageEvent, EventStreamError<E>>> {
-        loop {
-            match self.decoder.next_item()? {
-                Ok(Decoded::Event(event)) => return Some(Ok(event)),
-                Ok(_) => continue,
-                Err(error) => {
-                    self.failed = true;
-                    return Some(Err(EventStreamError::Decode(error)));
-                }
-            }
-        }
-    }
-
-    fn end_input(&mut self) {
-        if !self.input_ended {
-            self.input_ended = true;
-            self.decoder.finish();
-        }
-    }
-
-    fn fail<E>(&mut self, error: E) -> Option<Result<MessageEvent, EventStreamError<E>>> {
-        self.failed = true;
-        Some(Err(EventStreamError::Read(error)))
-    }
-
-    /// What the stream yields without reading more: `Some(None)` once it has failed
-    /// or its input ended with nothing left, `Some(Some(event))` when the decoder holds
-    /// an event (or a decode error); `None` when more input is needed.
-    fn ready<E>(&mut self) -> Option<Option<Result<MessageEvent, EventStreamError<E>>>> {
-        if self.failed {
-            return Some(None);
-        }
-        if let Some(event) = self.next_event() {
-            return Some(Some(event));
-        }
-        self.input_ended.then_some(None)
-    }
-}
+pub use sse_core::decode::EventStreamError;
 
 pin_project! {
-    /// The events read from an [`AsyncRead`]. Ends at end of input (an unfinished
-    /// last event is dropped, as the spec says) or after the first error.
+    /// The events read from an [`AsyncRead`], [`READ_SIZE`](sse_core::decode::events::READ_SIZE)
+    /// bytes at a time. Ends at end of input (an unfinished last event is dropped, as
+    /// the spec says) or after the first error, which is yielded.
     ///
     /// ```
     /// use futures_util::StreamExt;
@@ -125,15 +43,14 @@ pin_project! {
     pub struct ReaderEvents<R> {
         #[pin]
         reader: R,
-        decoding: Decoding,
-        buf: Box<[u8]>,
+        state: EventStreamState,
     }
 }
 
 impl<R> fmt::Debug for ReaderEvents<R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ReaderEvents")
-            .field("decoding", &self.decoding)
+            .field("state", &self.state)
             .finish_non_exhaustive()
     }
 }
@@ -148,36 +65,40 @@ impl<R: AsyncRead> ReaderEvents<R> {
     pub fn with_limits(reader: R, limits: Limits) -> Self {
         ReaderEvents {
             reader,
-            decoding: Decoding::new(limits),
-            buf: vec![0; READ_SIZE].into_boxed_slice(),
+            state: EventStreamState::new(limits),
         }
     }
+}
 
+impl<R> ReaderEvents<R> {
     /// The last `retry:` value seen.
     pub fn retry(&self) -> Option<Duration> {
-        self.decoding.decoder.retry()
+        self.state.decoder().retry()
     }
 
     /// The last event ID as it stands now.
     pub fn last_event_id(&self) -> &EventId {
-        self.decoding.decoder.last_event_id()
+        self.state.decoder().last_event_id()
     }
 }
 
 impl<R: AsyncRead> Stream for ReaderEvents<R> {
-    type Item = Result<MessageEvent, EventStreamError<io::Error>>;
+    type Item = EventItem<io::Error>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let mut this = self.project();
         loop {
-            if let Some(item) = this.decoding.ready() {
+            if let Some(item) = this.state.ready() {
                 return Poll::Ready(item);
             }
-            let mut read = ReadBuf::new(this.buf);
+            let mut read = ReadBuf::new(this.state.read_buffer());
             match ready!(this.reader.as_mut().poll_read(cx, &mut read)) {
-                Ok(()) if read.filled().is_empty() => this.decoding.end_input(),
-                Ok(()) => this.decoding.decoder.feed(read.filled()),
-                Err(error) => return Poll::Ready(this.decoding.fail(error)),
+                Ok(()) => {
+                    let filled = read.filled().len();
+                    this.state.filled(filled);
+                }
+                Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+                Err(error) => return Poll::Ready(this.state.fail(error)),
             }
         }
     }
@@ -185,18 +106,19 @@ impl<R: AsyncRead> Stream for ReaderEvents<R> {
 
 pin_project! {
     /// The events of an [`http_body::Body`]: a hyper `Incoming`, a reqwest body
-    /// (through its `http_body` impl), any body with `Buf` data. Trailers are ignored.
+    /// (through its `http_body` impl), any body with `Buf` data (`Bytes` data is
+    /// decoded without a copy). Trailers are ignored. Ends like [`ReaderEvents`].
     pub struct BodyEvents<B> {
         #[pin]
         body: B,
-        decoding: Decoding,
+        state: EventStreamState,
     }
 }
 
 impl<B> fmt::Debug for BodyEvents<B> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("BodyEvents")
-            .field("decoding", &self.decoding)
+            .field("state", &self.state)
             .finish_non_exhaustive()
     }
 }
@@ -211,41 +133,40 @@ impl<B: Body> BodyEvents<B> {
     pub fn with_limits(body: B, limits: Limits) -> Self {
         BodyEvents {
             body,
-            decoding: Decoding::new(limits),
+            state: EventStreamState::new(limits),
         }
     }
+}
 
+impl<B> BodyEvents<B> {
     /// The last `retry:` value seen.
     pub fn retry(&self) -> Option<Duration> {
-        self.decoding.decoder.retry()
+        self.state.decoder().retry()
     }
 
     /// The last event ID as it stands now.
     pub fn last_event_id(&self) -> &EventId {
-        self.decoding.decoder.last_event_id()
+        self.state.decoder().last_event_id()
     }
 }
 
 impl<B: Body> Stream for BodyEvents<B> {
-    type Item = Result<MessageEvent, EventStreamError<B::Error>>;
+    type Item = EventItem<B::Error>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let mut this = self.project();
         loop {
-            if let Some(item) = this.decoding.ready() {
+            if let Some(item) = this.state.ready() {
                 return Poll::Ready(item);
             }
             match ready!(this.body.as_mut().poll_frame(cx)) {
-                None => this.decoding.end_input(),
-                Some(Err(error)) => return Poll::Ready(this.decoding.fail(error)),
+                None => this.state.end_input(),
+                Some(Err(error)) => return Poll::Ready(this.state.fail(error)),
                 Some(Ok(frame)) => {
                     if let Ok(mut data) = frame.into_data() {
-                        while data.has_remaining() {
-                            let chunk = data.chunk();
-                            let len = chunk.len();
-                            this.decoding.decoder.feed(chunk);
-                            data.advance(len);
-                        }
+                        // `Bytes` hands itself over; other buffers are copied once.
+                        let len = bytes::Buf::remaining(&data);
+                        this.state.feed(bytes::Buf::copy_to_bytes(&mut data, len));
                     }
                 }
             }

@@ -11,7 +11,7 @@
 //! | [`subscribe_request`], [`reader_event`] | a request's topics and `Last-Event-ID` as sse-core's [`SubscribeRequest`]; one event whose data is read from an `AsyncRead` |
 //! | `axum` (feature) | `IntoResponse` for [`Sse`], the `LastEventId` and `Topics` extractors, `axum::hub_endpoint` (a `GET` route) |
 //! | `client` (feature) | `EventSource`: a reconnecting `Stream` of open/message/reconnect items on hyper-util's pooled client, TLS and HTTP/2 optional |
-//! | [`ReaderEvents`], [`BodyEvents`] | any `AsyncRead` or `http_body::Body` (a hyper or reqwest response) as a `Stream` of events |
+//! | [`ReaderEvents`], [`BodyEvents`], [`EventsExt::events`] | any `AsyncRead`, `http_body::Body` (a hyper or reqwest response) or stream of byte chunks (`reqwest::Response::bytes_stream()`) as a `Stream` of events |
 //! | `json` (feature `serde`) | streams of serializable values as JSON events |
 //! | `codec` (feature) | a `tokio_util::codec` decoder/encoder pair |
 //!
@@ -169,6 +169,7 @@ pub use response::{
     Sse, rejection_response, set_sse_headers, subscribe_request, subscribe_request_from,
 };
 pub use sse_core;
+pub use sse_core::decode::{EventsExt, StreamEvents};
 pub use sse_core::source::{BoxError, EventStream, Outgoing, ReaderEvent, SseItem};
 pub use sse_core::stream::{KeepAlive, StreamOptions};
 pub use sse_core::subscribe::{Rejection, SubscribeRequest};

@@ -4,6 +4,7 @@
 //! The cases are read from `../shared/` next to the repository; `SSE_SHARED_DIR`
 //! overrides where `shared/` is (for a checkout elsewhere, such as a git worktree).
 
+use std::io;
 use std::path::PathBuf;
 
 use base64::Engine;
@@ -12,7 +13,7 @@ use futures_util::StreamExt;
 use http_body_util::StreamBody;
 use serde_json::Value;
 use sse_tokio::sse_core::{DecodeError, Limits};
-use sse_tokio::{BodyEvents, EventStreamError, MessageEvent, ReaderEvents};
+use sse_tokio::{BodyEvents, EventStreamError, EventsExt, MessageEvent, ReaderEvents};
 use tokio::io::AsyncWriteExt;
 
 /// The conformance cases, from `../shared/` next to the workspace root.
@@ -155,6 +156,60 @@ async fn limits_bound_the_reader_decoder() {
         items[0],
         Err(EventStreamError::Decode(DecodeError::LineTooLong { .. }))
     ));
+}
+
+#[tokio::test]
+async fn a_decode_error_is_yielded_then_ends_the_stream() {
+    let input = &b"data: a\n\ndata: far too long a line\n\ndata: b\n\n"[..];
+    let limits = Limits::default().max_line(12);
+    let from_reader: Vec<_> = ReaderEvents::with_limits(input, limits).collect().await;
+    let chunks = input.chunks(5).map(Ok::<_, std::convert::Infallible>);
+    let from_chunks: Vec<_> = futures_util::stream::iter(chunks)
+        .events_with_limits(limits)
+        .collect()
+        .await;
+    for items in [
+        from_reader
+            .iter()
+            .map(|item| item.as_ref().map_err(|e| e.to_string()))
+            .collect::<Vec<_>>(),
+        from_chunks
+            .iter()
+            .map(|item| item.as_ref().map_err(|e| e.to_string()))
+            .collect(),
+    ] {
+        assert_eq!(items.len(), 2, "{items:?}");
+        assert_eq!(items[0].as_ref().map(|event| event.data()), Ok("a"));
+        assert_eq!(
+            items[1].as_ref().map(|event| event.data()),
+            Err(
+                &"invalid event stream: event stream line longer than the limit of 12 bytes"
+                    .to_owned()
+            )
+        );
+    }
+}
+
+#[tokio::test]
+async fn events_of_a_chunk_stream_keep_the_transport_error_as_source() {
+    use std::error::Error as _;
+
+    let chunks = vec![
+        Ok(bytes::Bytes::from_static(b"id: 1\ndata: x\n\nda")),
+        Err(io::Error::new(io::ErrorKind::ConnectionReset, "reset")),
+        Ok(bytes::Bytes::from_static(b"ta: never\n\n")),
+    ];
+    let mut events = futures_util::stream::iter(chunks).events();
+    let first = events.next().await.unwrap().unwrap();
+    assert_eq!((first.data(), first.last_event_id().as_str()), ("x", "1"));
+    let error = events.next().await.unwrap().unwrap_err();
+    let source = error
+        .source()
+        .and_then(|s| s.downcast_ref::<io::Error>())
+        .unwrap();
+    assert_eq!(source.kind(), io::ErrorKind::ConnectionReset);
+    assert!(events.next().await.is_none());
+    assert_eq!(events.last_event_id().as_str(), "1");
 }
 
 #[cfg(feature = "codec")]

@@ -1,30 +1,94 @@
 //! The event being assembled: the spec's data, event type and last event ID buffers.
+//!
+//! Data lines are kept as they came until the event is dispatched: a line inside the
+//! region being decoded is a pair of offsets into it (kept apart from the others, as
+//! plain pairs: building an enum value on the stack and copying it whole into a
+//! vector stalls the CPU, measured at half the time of a multi-line event), other
+//! lines are [`Text`] or, when they hold invalid UTF-8, their raw bytes. At dispatch a single line becomes the
+//! event's data as it is (a slice of the read when it came whole in one), and several
+//! are joined into one buffer allocated once at its final size.
 
 use alloc::string::String;
+use alloc::vec::Vec;
 use core::mem;
+
+use bytes::Bytes;
 
 use super::Item;
 use super::message::{Decoded, MessageEvent};
+use super::text::{Text, Utf8Pieces};
 use crate::event::{EventId, EventType};
 
 /// Above this capacity a scratch buffer is released instead of kept for reuse, so one
 /// huge line does not pin its memory for the rest of the stream.
 pub(super) const KEEP_CAPACITY: usize = 64 << 10;
 
+/// Lines kept apart before they are joined into [`Block::joined`]: an event of many
+/// short lines then costs its data, not a line record per line.
+const MAX_LINES: usize = 64;
+
+/// One `data` line of the event in progress, outside the region being decoded.
+#[derive(Debug)]
+pub(super) enum DataLine {
+    /// Valid text.
+    Text(Text),
+    /// Bytes holding an invalid sequence, decoded with U+FFFD at dispatch (so the
+    /// decoder holds input bytes, whatever the replacements cost).
+    Raw(Vec<Bytes>),
+}
+
+impl DataLine {
+    /// Appends the line's text to `out`.
+    fn append_to(&self, out: &mut String) {
+        match self {
+            DataLine::Text(text) => out.push_str(text),
+            DataLine::Raw(pieces) => {
+                let mut decoder = Utf8Pieces::default();
+                for piece in pieces {
+                    decoder.push(piece, out);
+                }
+                decoder.finish(out);
+            }
+        }
+    }
+
+    /// The line alone as the event's data.
+    fn into_text(self) -> Text {
+        match self {
+            DataLine::Text(text) => text,
+            raw @ DataLine::Raw(_) => {
+                let mut out = String::new();
+                raw.append_to(&mut out);
+                Text::from(out)
+            }
+        }
+    }
+}
+
+/// The line at `start..end` of `region`, sharing its bytes.
+fn region_line(region: &Text, (start, end): (usize, usize)) -> Text {
+    region
+        .get(start..end)
+        .and_then(|part| region.slice_ref(part))
+        .unwrap_or_default()
+}
+
 /// The buffers of the block of lines in progress.
 #[derive(Debug, Default)]
 pub(super) struct Block {
-    /// Data lines joined with `\n` (the spec's buffer minus its final `\n`). It
-    /// becomes the event's data as is, without a copy.
-    data: String,
-    /// Whether any `data` line was seen (then `data` may still be empty).
+    /// Data lines not joined yet, in order, after `joined`.
+    lines: Vec<DataLine>,
+    /// Data lines in the region being decoded, as offsets into it, after `lines`.
+    in_region: Vec<(usize, usize)>,
+    /// The first data lines joined with `\n`, once there were more than
+    /// [`MAX_LINES`]; empty before.
+    joined: String,
+    /// Whether lines were joined onto `joined` (the data may still be empty).
+    folded: bool,
+    /// Whether any `data` line was seen (the data may still be empty).
     has_data: bool,
-    /// Whether more than one `data` line was seen.
-    multi_line: bool,
-    /// Size of the last multi-line event's data (capped): the first line of the
-    /// next event reserves this much, so events of many lines grow without
-    /// reallocating. Zero after a single-line event, which then allocate exactly.
-    size_hint: usize,
+    /// Input bytes of the data: the data lines' values joined with `\n`.
+    data_len: usize,
     /// The event type buffer.
     event_type: String,
     /// The last event ID buffer, when an `id` line of this block made it differ from
@@ -36,34 +100,57 @@ pub(super) struct Block {
 }
 
 impl Block {
-    /// A whole `data` line.
-    #[inline]
-    pub(super) fn push_data_line(&mut self, value: &str) {
-        if self.has_data {
-            self.multi_line = true;
-            self.data.push('\n');
-            self.data.push_str(value);
-        } else {
-            // First line: the dispatched String keeps this buffer.
-            self.data = String::with_capacity(value.len().max(self.size_hint));
-            self.data.push_str(value);
-            self.has_data = true;
-        }
+    /// A whole `data` line of `len` input bytes, outside the region being decoded.
+    pub(super) fn push_data_line(&mut self, line: DataLine, len: usize, region: &Text) {
+        self.count_line(len, region);
+        self.lines.push(line);
     }
 
-    /// Starts a data line whose value will arrive in pieces through
-    /// [`data_mut`](Self::data_mut).
-    pub(super) fn start_data_line(&mut self) {
+    /// A whole `data` line at `start..end` of the region being decoded.
+    #[inline]
+    pub(super) fn push_region_line(&mut self, start: usize, end: usize, region: &Text) {
+        self.count_line(end.saturating_sub(start), region);
+        self.in_region.push((start, end));
+    }
+
+    /// Counts a new line of `len` bytes, joining the lines kept so far when there are
+    /// many.
+    #[inline]
+    fn count_line(&mut self, len: usize, region: &Text) {
         if self.has_data {
-            self.multi_line = true;
-            self.data.push('\n');
+            self.data_len = self.data_len.saturating_add(1);
+            if self.lines.len() + self.in_region.len() >= MAX_LINES {
+                self.fold(region);
+            }
         }
         self.has_data = true;
+        self.data_len = self.data_len.saturating_add(len);
     }
 
-    /// The data buffer, to append the value of the current data line.
-    pub(super) fn data_mut(&mut self) -> &mut String {
-        &mut self.data
+    /// Joins the lines kept apart onto [`joined`](Self::joined).
+    fn fold(&mut self, region: &Text) {
+        for line in self.lines.drain(..) {
+            if self.folded {
+                self.joined.push('\n');
+            }
+            self.folded = true;
+            line.append_to(&mut self.joined);
+        }
+        for (start, end) in self.in_region.drain(..) {
+            if self.folded {
+                self.joined.push('\n');
+            }
+            self.folded = true;
+            self.joined
+                .push_str(region.get(start..end).unwrap_or_default());
+        }
+    }
+
+    /// The region ends: lines still pointing into it become slices of it.
+    pub(super) fn seal(&mut self, region: &Text) {
+        for range in self.in_region.drain(..) {
+            self.lines.push(DataLine::Text(region_line(region, range)));
+        }
     }
 
     /// An `event` line.
@@ -87,10 +174,10 @@ impl Block {
         self.pending_id.take()
     }
 
-    /// Bytes counted against the event limit.
+    /// Bytes counted against the event limit: the data's input bytes plus the type.
     #[inline]
     pub(super) fn size(&self) -> usize {
-        self.data.len().saturating_add(self.event_type.len())
+        self.data_len.saturating_add(self.event_type.len())
     }
 
     /// Whether a `data` line was seen: dispatching now queues an event.
@@ -109,20 +196,19 @@ impl Block {
     /// written into `slot` (a place in the queue), and the data and type buffers are
     /// emptied.
     #[inline]
-    pub(super) fn take_event_into(&mut self, slot: &mut Item, last_event_id: &EventId) {
-        self.has_data = false;
-        self.size_hint = if self.multi_line {
-            self.data.len().min(KEEP_CAPACITY)
-        } else {
-            0
-        };
-        self.multi_line = false;
+    pub(super) fn take_event_into(
+        &mut self,
+        slot: &mut Item,
+        last_event_id: &EventId,
+        region: &Text,
+    ) {
+        let data = self.take_data(region);
         // The type is set afterwards, and only when there is one: the value
         // `take_type` returns is read back whole (a stall, as in
         // `Decoder::dispatch`) even when it is `None`.
         *slot = Ok(Decoded::Event(MessageEvent {
             event_type: None,
-            data: mem::take(&mut self.data),
+            data,
             last_event_id: last_event_id.clone(),
         }));
         if !self.event_type.is_empty()
@@ -132,17 +218,72 @@ impl Block {
         }
     }
 
+    /// The event's data: one line as it is, several joined in one allocation.
+    fn take_data(&mut self, region: &Text) -> Text {
+        self.has_data = false;
+        let len = mem::take(&mut self.data_len);
+        if !self.folded {
+            match (self.lines.len(), self.in_region.len()) {
+                (0, 1) => {
+                    let range = self.in_region.pop().unwrap_or_default();
+                    return region_line(region, range);
+                }
+                (1, 0) => {
+                    return self
+                        .lines
+                        .pop()
+                        .map(DataLine::into_text)
+                        .unwrap_or_default();
+                }
+                _ => {}
+            }
+        }
+        let mut data = mem::take(&mut self.joined);
+        data.reserve_exact(len.saturating_sub(data.len()));
+        let mut first = !mem::take(&mut self.folded);
+        for line in self.lines.drain(..) {
+            if !first {
+                data.push('\n');
+            }
+            first = false;
+            line.append_to(&mut data);
+        }
+        let text = region.as_str();
+        for (start, end) in self.in_region.drain(..) {
+            if !first {
+                data.push('\n');
+            }
+            first = false;
+            data.push_str(text.get(start..end).unwrap_or_default());
+        }
+        self.shrink_lines();
+        Text::from(data)
+    }
+
     /// Drops the block in progress: data, type, and the `id` it set (the buffer goes
     /// back to the last event ID string, the last ID actually dispatched).
     pub(super) fn discard(&mut self) {
         self.has_data = false;
-        self.multi_line = false;
-        self.data = String::new();
+        self.data_len = 0;
+        self.lines.clear();
+        self.in_region.clear();
+        self.shrink_lines();
+        self.joined = String::new();
+        self.folded = false;
         self.event_type.clear();
         if self.event_type.capacity() > KEEP_CAPACITY {
             self.event_type = String::new();
         }
         self.pending_id = None;
+    }
+
+    fn shrink_lines(&mut self) {
+        if self.lines.capacity() > MAX_LINES {
+            self.lines = Vec::new();
+        }
+        if self.in_region.capacity() > MAX_LINES {
+            self.in_region = Vec::new();
+        }
     }
 
     fn take_type(&mut self) -> Option<EventType> {

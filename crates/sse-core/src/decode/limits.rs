@@ -5,15 +5,20 @@ use core::fmt;
 
 /// Memory limits of a [`Decoder`](super::Decoder).
 ///
-/// - **Line limit**: the longest line accepted, in bytes, without its line ending.
-/// - **Event limit**: the largest event accepted: its data as it would be dispatched
-///   (data lines joined with `\n`) plus its event type, in bytes.
+/// Both count input bytes, as they arrived, not decoded text:
 ///
-/// What happens when a limit is exceeded is described on [`DecodeError`]. Between
-/// feeds a decoder holds at most about the event limit plus three times the line limit
-/// (a `data` line still arriving is held decoded, and each invalid byte in it can
-/// become a 3-byte U+FFFD), plus the items queued and not yet taken; see
-/// [`Decoder::buffered_len`](super::Decoder::buffered_len).
+/// - **Line limit**: the longest line accepted, in bytes, without its line ending.
+/// - **Event limit**: the largest event accepted: its `data` values joined with `\n`
+///   plus its event type, in bytes.
+///
+/// What happens when a limit is exceeded is described on [`DecodeError`]. The decoder
+/// holds input bytes, never their decoded form, until an event is dispatched: between
+/// feeds it holds at most about the event limit plus the line limit, plus the items
+/// queued and not yet taken, whatever invalid UTF-8 the input holds (each invalid byte
+/// becomes a 3-byte U+FFFD only in the dispatched event); see
+/// [`Decoder::buffered_len`](super::Decoder::buffered_len). A `data` line is checked
+/// against the event limit as its bytes arrive, so a long one is refused before it is
+/// held whole.
 ///
 /// ```
 /// use sse_core::Limits;
@@ -91,8 +96,8 @@ pub enum DecodeError {
         /// The line limit in force, in bytes.
         limit: usize,
     },
-    /// An event's data plus type grew over the event limit (checked after each
-    /// `data` and `event` line).
+    /// An event's data plus type grew over the event limit, in input bytes (checked
+    /// as a `data` line arrives and after each `event` line).
     EventTooLarge {
         /// The event limit in force, in bytes.
         limit: usize,

@@ -3,6 +3,7 @@
 use alloc::string::String;
 use core::time::Duration;
 
+use super::text::Text;
 use crate::event::{EventId, EventType};
 
 /// An event as a browser's `EventSource` would dispatch it: a `MessageEvent` with a
@@ -22,7 +23,7 @@ use crate::event::{EventId, EventType};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MessageEvent {
     pub(super) event_type: Option<EventType>,
-    pub(super) data: String,
+    pub(super) data: Text,
     pub(super) last_event_id: EventId,
 }
 
@@ -37,8 +38,20 @@ impl MessageEvent {
         &self.data
     }
 
-    /// The data, owned (no copy).
+    /// The data, owned: no copy when the decoder copied it already (an event that
+    /// spanned reads, or of several lines), a copy when it is a slice of a read
+    /// (see [`Text`]); [`into_text`](Self::into_text) never copies.
     pub fn into_data(self) -> String {
+        self.data.into_string()
+    }
+
+    /// The data as shared [`Text`] (a cheap clone).
+    pub fn text(&self) -> &Text {
+        &self.data
+    }
+
+    /// The data as shared [`Text`] (no copy).
+    pub fn into_text(self) -> Text {
         self.data
     }
 

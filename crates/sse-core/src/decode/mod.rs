@@ -55,35 +55,50 @@
 //!
 //! # Performance
 //! Each feed is scanned for CR and LF with `memchr`'s vector routines, and the part
-//! made of whole lines is validated as UTF-8 in one pass; its lines are then parsed
-//! in place, as slices of the caller's buffer. A data value is copied once, into the
-//! event's data `String`, which is handed over without another copy. Only the line
-//! cut by the end of a feed is kept: a `data` line is decoded into the event as it
-//! arrives (so a 1 MiB line fed in 8 KiB pieces is copied once), a comment or
-//! unknown field is skipped without being stored. Work is linear in the input.
+//! made of whole lines is checked as UTF-8 in one pass and kept as one shared
+//! [`Text`]; its lines are then parsed in place. Fed with
+//! [`feed_bytes`](Decoder::feed_bytes), that part is a slice of the caller's read, so
+//! an event whole in one read costs no copy and no allocation: its data is a slice of
+//! the read ([`feed`](Decoder::feed) copies the whole lines once). An event of several
+//! lines is joined into one buffer allocated at its final size. Only the line cut by
+//! the end of a feed is kept: a `data` line is held as input bytes (large pieces of
+//! owned reads as slices of them) and copied once, when its end arrives, into a buffer
+//! of its size, checked as UTF-8 with SIMD on the way; a comment or unknown field is
+//! skipped without being stored. Work is linear in the input.
 
 mod block;
+#[cfg(feature = "futures")]
+mod byte_stream;
+pub mod events;
 mod field;
 mod limits;
 mod message;
 mod partial;
+mod raw;
 mod scan;
 #[cfg(test)]
 mod tests;
 mod text;
 
 use alloc::collections::VecDeque;
+use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 use core::time::Duration;
 
-use self::block::Block;
+use bytes::Bytes;
+
+use self::block::{Block, DataLine};
+#[cfg(feature = "futures")]
+pub use self::byte_stream::{EventsExt, StreamEvents};
+pub use self::events::{Chunk, EventItem, EventStreamError, EventStreamState};
 use self::field::{Field, Line};
 pub use self::limits::{DecodeError, Limits};
 pub use self::message::{Decoded, MessageEvent};
 use self::partial::Partial;
+use self::raw::RawLine;
 use self::scan::LineEnds;
-use self::text::Utf8Pieces;
+pub use self::text::Text;
 use crate::event::EventId;
 
 /// What the decoder queues.
@@ -132,8 +147,8 @@ pub struct Decoder {
     line: Vec<u8>,
     /// Length of the unfinished line so far.
     line_len: usize,
-    /// The UTF-8 decoder of an unfinished `data` line.
-    pieces: Utf8Pieces,
+    /// The value of an unfinished `data` line, as input bytes.
+    raw: RawLine,
     /// The event in progress.
     block: Block,
     /// Lines are skipped up to the next blank line: an event over a limit is being
@@ -161,7 +176,7 @@ impl Decoder {
             partial: Partial::None,
             line: Vec::new(),
             line_len: 0,
-            pieces: Utf8Pieces::default(),
+            raw: RawLine::default(),
             block: Block::default(),
             discarding: false,
             last_event_id: EventId::empty(),
@@ -182,7 +197,36 @@ impl Decoder {
     /// Decodes `input`, the next bytes of the stream. Every line it completes is
     /// processed now and its items queued; a line cut at the end is kept for the next
     /// feed.
+    ///
+    /// The whole lines of `input` are copied once, into one buffer that the events'
+    /// data then share; [`feed_bytes`](Self::feed_bytes) avoids that copy.
     pub fn feed(&mut self, input: &[u8]) {
+        self.feed_from(input, None);
+    }
+
+    /// [`feed`](Self::feed) for a read the caller owns as [`Bytes`]: the data of an
+    /// event whose lines sit whole in `input` is handed out as a slice of it, with no
+    /// copy (see [`Text`]). The items are the same as [`feed`](Self::feed) gives.
+    ///
+    /// ```
+    /// use bytes::Bytes;
+    /// use sse_core::{Decoded, Decoder};
+    ///
+    /// let read = Bytes::from_static(b"data: hello\n\n");
+    /// let mut decoder = Decoder::new();
+    /// decoder.feed_bytes(read.clone());
+    /// let Some(Ok(Decoded::Event(event))) = decoder.next_item() else { panic!() };
+    /// assert_eq!(event.data(), "hello");
+    /// // The data is the read's own bytes.
+    /// assert_eq!(event.text().as_bytes().as_ptr(), read[6..].as_ptr());
+    /// ```
+    pub fn feed_bytes(&mut self, input: Bytes) {
+        self.feed_from(&input, Some(&input));
+    }
+
+    /// Decodes `input`; `read` is the same bytes when the caller gave them as
+    /// [`Bytes`].
+    fn feed_from(&mut self, input: &[u8], read: Option<&Bytes>) {
         let Some(mut rest) = self.strip_bom(input) else {
             return;
         };
@@ -196,10 +240,10 @@ impl Decoder {
         }
         if !self.partial.is_none() {
             let Some((end_of_line, ending, after)) = self.line_ends.split_line(rest) else {
-                self.extend_partial(rest);
+                self.extend_partial(rest, read);
                 return;
             };
-            self.extend_partial(end_of_line);
+            self.extend_partial(end_of_line, read);
             self.end_partial();
             rest = self.after_line_ending(ending, after);
         }
@@ -209,10 +253,10 @@ impl Decoder {
         let complete_len = self.line_ends.last(rest).map_or(0, |at| at + 1);
         let (complete, unfinished) = rest.split_at_checked(complete_len).unwrap_or((&[], rest));
         if !complete.is_empty() {
-            self.whole_lines(complete);
+            self.whole_lines(complete, read);
             self.after_cr = unfinished.is_empty() && complete.ends_with(b"\r");
         }
-        self.extend_partial(unfinished);
+        self.extend_partial(unfinished, read);
     }
 
     /// Ends the stream: the unfinished line and the event still waiting for its
@@ -261,14 +305,14 @@ impl Decoder {
         self.queue.len()
     }
 
-    /// Bytes held for the unfinished line and the event in progress (queued items
-    /// not counted). Between feeds this is at most the event limit plus three times
-    /// the line limit (a data line being received is held decoded, and each invalid
-    /// byte becomes a 3-byte U+FFFD), plus a few bytes.
+    /// Input bytes held for the unfinished line and the event in progress (queued
+    /// items not counted). Between feeds this is at most the event limit plus the line
+    /// limit, plus a few bytes: what is held is input bytes, not decoded text, so
+    /// invalid UTF-8 (each byte of it a 3-byte U+FFFD once decoded) costs no more.
     pub fn buffered_len(&self) -> usize {
         self.line
             .len()
-            .saturating_add(self.pieces.held_len())
+            .saturating_add(self.raw.len())
             .saturating_add(self.block.size())
     }
 
@@ -292,7 +336,7 @@ impl Decoder {
         }
         // Not a BOM: the bytes held back start the first line.
         self.start = StreamStart::Started;
-        self.extend_partial(BOM.get(..matched).unwrap_or_default());
+        self.extend_partial(BOM.get(..matched).unwrap_or_default(), None);
         Some(input)
     }
 
@@ -308,34 +352,66 @@ impl Decoder {
         after
     }
 
-    /// Processes `region`, whole lines each with its line ending. It is decoded as
-    /// UTF-8 in one pass; lines are then slices of the text. From a line with an
-    /// invalid sequence on (rare), each line is decoded on its own.
-    fn whole_lines(&mut self, region: &[u8]) {
-        let (text, rest) = match core::str::from_utf8(region) {
+    /// Processes `region`, whole lines each with its line ending. It is checked as
+    /// UTF-8 in one pass and kept as one [`Text`] (a slice of `read`, or one copy);
+    /// lines are then slices of it, and so is the data of an event whole in it. From a
+    /// line with an invalid sequence on (rare), each line is decoded on its own.
+    fn whole_lines(&mut self, region: &[u8], read: Option<&Bytes>) {
+        let bytes = share(read, region).unwrap_or_else(|| Bytes::copy_from_slice(region));
+        let region = &bytes[..];
+        let (text, rest) = match Text::from_utf8(bytes.clone()) {
             Ok(text) => (text, &[][..]),
             Err(error) => {
                 let valid = region.get(..error.valid_up_to()).unwrap_or_default();
                 let whole = self.line_ends.last(valid).map_or(0, |at| at + 1);
-                let (before, rest) = region.split_at_checked(whole).unwrap_or((&[], region));
-                (core::str::from_utf8(before).unwrap_or_default(), rest)
+                let rest = region.get(whole..).unwrap_or_default();
+                let text =
+                    Text::from_utf8(bytes.slice(..whole.min(bytes.len()))).unwrap_or_default();
+                (text, rest)
             }
         };
         let line_ends = self.line_ends;
-        let mut text = text;
-        while let Some((line, after)) = line_ends.next_text_line(text) {
+        let mut lines = text.as_str();
+        while let Some((line, after)) = line_ends.next_text_line(lines) {
             if self.accepts(line.as_bytes()) {
-                self.apply(field::parse(line));
+                self.apply(field::parse(line), Some(&text));
             }
-            text = after;
+            lines = after;
         }
+        self.block.seal(&text);
         let mut rest = rest;
         while let Some((line, after)) = line_ends.next_line(rest) {
             if self.accepts(line) {
-                self.apply(field::parse(&text::decode(line)));
+                self.apply_bytes(line, &bytes);
             }
             rest = after;
         }
+    }
+
+    /// Applies a line that may hold invalid UTF-8; `read` holds it. A `data` value
+    /// with an invalid sequence is kept as input bytes until the event is dispatched.
+    fn apply_bytes(&mut self, line: &[u8], read: &Bytes) {
+        if let Ok(text) = simdutf8::basic::from_utf8(line) {
+            self.apply(field::parse(text), None);
+            return;
+        }
+        let decoded = String::from_utf8_lossy(line);
+        match field::parse(&decoded) {
+            Line::Field(Field::Data, value) => {
+                // The field name, colon and space are ASCII: the same in both.
+                let prefix = decoded.len().saturating_sub(value.len());
+                let raw = line.get(prefix..).unwrap_or_default();
+                let raw = share(Some(read), raw).unwrap_or_else(|| Bytes::copy_from_slice(raw));
+                let len = raw.len();
+                self.push_data(DataLine::Raw(alloc::vec![raw]), len, &Text::new());
+            }
+            other => self.apply(other, None),
+        }
+    }
+
+    /// [`apply_bytes`](Self::apply_bytes) for a line the decoder holds.
+    fn apply_decoded(&mut self, line: &[u8]) {
+        self.apply_bytes(line, &Bytes::new());
     }
 
     /// Checks a whole line against the skipping state and the line limit; says
@@ -353,16 +429,23 @@ impl Decoder {
         true
     }
 
-    /// Applies one parsed line.
+    /// Applies one parsed line; `region` is the text it is a slice of, if any.
     #[inline]
-    fn apply(&mut self, line: Line<'_>) {
+    fn apply(&mut self, line: Line<'_>, region: Option<&Text>) {
         match line {
-            Line::Blank => self.dispatch(),
+            Line::Blank => self.dispatch(region.unwrap_or(&Text::new())),
             Line::Ignored => {}
-            Line::Field(Field::Data, value) => {
-                self.block.push_data_line(value);
-                self.check_event_size();
-            }
+            Line::Field(Field::Data, value) => match region {
+                Some(region) => {
+                    let start = (value.as_ptr() as usize).wrapping_sub(region.as_ptr() as usize);
+                    let end = start.saturating_add(value.len());
+                    self.block.push_region_line(start, end, region);
+                    self.check_event_size();
+                }
+                None => {
+                    self.push_data(DataLine::Text(Text::from(value)), value.len(), &Text::new())
+                }
+            },
             Line::Field(Field::Event, value) => {
                 self.block.set_type(value);
                 self.check_event_size();
@@ -385,13 +468,13 @@ impl Decoder {
     /// `last_event_id` just after storing it there. Both avoid reading back, whole,
     /// a value that was just written in pieces, which stalls the CPU: measured on
     /// 10 000 small events, 8% faster than building the event and pushing it.
-    fn dispatch(&mut self) {
+    fn dispatch(&mut self, region: &Text) {
         let new_id = self.block.take_id();
         if self.block.has_data() {
             self.queue.push_back(Ok(Decoded::Retry(Duration::ZERO)));
             if let Some(slot) = self.queue.back_mut() {
                 let id = new_id.as_ref().unwrap_or(&self.last_event_id);
-                self.block.take_event_into(slot, id);
+                self.block.take_event_into(slot, id, region);
             }
         } else {
             self.block.end_without_event();
@@ -412,14 +495,26 @@ impl Decoder {
         }
     }
 
+    /// Adds a data line of `len` input bytes to the event, then checks its size.
+    #[inline]
+    fn push_data(&mut self, line: DataLine, len: usize, region: &Text) {
+        self.block.push_data_line(line, len, region);
+        self.check_event_size();
+    }
+
     #[inline]
     fn check_event_size(&mut self) {
-        let limit = self.limits.event_limit();
-        if self.block.size() > limit {
-            self.queue
-                .push_back(Err(DecodeError::EventTooLarge { limit }));
-            self.discard_event();
+        if self.block.size() > self.limits.event_limit() {
+            self.event_too_large();
         }
+    }
+
+    /// Reports the event in progress as too large and drops it.
+    fn event_too_large(&mut self) {
+        let limit = self.limits.event_limit();
+        self.queue
+            .push_back(Err(DecodeError::EventTooLarge { limit }));
+        self.discard_event();
     }
 
     /// Drops the event in progress and skips lines up to the next blank line.
@@ -435,6 +530,13 @@ impl Decoder {
         self.block.discard();
         self.discarding = false;
     }
+}
+
+/// `part` as a slice of `read`, when it lies inside it.
+fn share(read: Option<&Bytes>, part: &[u8]) -> Option<Bytes> {
+    let read = read?;
+    let start = (part.as_ptr() as usize).checked_sub(read.as_ptr() as usize)?;
+    (start.checked_add(part.len())? <= read.len()).then(|| read.slice_ref(part))
 }
 
 impl Default for Decoder {

@@ -1,17 +1,21 @@
 //! The line cut by the end of a feed, completed by the next ones.
 //!
-//! Only what the line's kind needs is kept: the bytes of a short head while its field
-//! name is unknown, the whole line for `event`, `id` and `retry`, nothing for a
-//! comment or an unknown field, and a `data` value is decoded straight into the
-//! event's data buffer as it arrives. So a 1 GiB comment costs no memory, and a large
-//! data line is copied once. The line limit is enforced as bytes arrive.
+//! Only what the line's kind needs is kept, as input bytes: the bytes of a short head
+//! while its field name is unknown, the whole line for `event`, `id` and `retry`,
+//! nothing for a comment or an unknown field, and a `data` value's bytes (see
+//! [`RawLine`](super::raw::RawLine)). So a 1 GiB comment costs no memory, a large data
+//! line is copied once, and what is held never exceeds the limits in input bytes,
+//! whatever U+FFFD replacements would cost. The line limit, and for a `data` line the
+//! event limit, are enforced as bytes arrive.
 
 use core::mem;
+
+use bytes::Bytes;
 
 use super::Decoder;
 use super::block::KEEP_CAPACITY;
 use super::field::{self, Head};
-use super::text;
+use super::text::Text;
 
 /// What is known about the unfinished line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,9 +25,13 @@ pub(super) enum Partial {
     /// The line's bytes are kept in `Decoder::line`: its kind is not known yet, or it
     /// is an `event`, `id` or `retry` line.
     Buffered,
-    /// A `data` line whose value is being appended to the event in progress.
-    /// `strip_space`: the optional space after the colon has not arrived yet.
+    /// A `data` line whose value is held in `Decoder::raw`. `strip_space`: the
+    /// optional space after the colon has not arrived yet.
     Data { strip_space: bool },
+    /// A `data` line that made its event larger than the event limit: the event is
+    /// reported and dropped when the line ends (unless the line limit is hit first),
+    /// exactly as if the line had arrived whole. Nothing more of it is kept.
+    DataTooLarge,
     /// A line whose content does not matter: a comment, an unknown field, or any line
     /// of an event being discarded.
     Ignored { comment: bool },
@@ -39,7 +47,8 @@ impl Partial {
 
 impl Decoder {
     /// Adds `bytes` (no line ending among them) to the unfinished line.
-    pub(super) fn extend_partial(&mut self, bytes: &[u8]) {
+    /// `read` is the read `bytes` are part of, when the caller gave it as [`Bytes`].
+    pub(super) fn extend_partial(&mut self, bytes: &[u8], read: Option<&Bytes>) {
         let Some(&first) = bytes.first() else {
             return;
         };
@@ -64,8 +73,8 @@ impl Decoder {
         }
         match self.partial {
             Partial::Buffered => self.buffer_partial(bytes),
-            Partial::Data { strip_space } => self.extend_data_value(bytes, strip_space),
-            Partial::None | Partial::Ignored { .. } | Partial::TooLong => {}
+            Partial::Data { strip_space } => self.extend_data_value(bytes, read, strip_space),
+            Partial::None | Partial::Ignored { .. } | Partial::TooLong | Partial::DataTooLarge => {}
         }
     }
 
@@ -81,14 +90,17 @@ impl Decoder {
                     // discarding), but the rule is the same as for whole lines.
                     self.discarding = !line.is_empty();
                 } else {
-                    self.apply(field::parse(&text::decode(&line)));
+                    self.apply_decoded(&line);
                 }
                 self.recycle_line(line);
             }
             Partial::Data { .. } => {
-                self.pieces.finish(self.block.data_mut());
+                let len = self.raw.len();
+                let line = self.raw.finish();
+                self.block.push_data_line(line, len, &Text::new());
                 self.check_event_size();
             }
+            Partial::DataTooLarge => self.event_too_large(),
             Partial::None | Partial::Ignored { .. } | Partial::TooLong => {}
         }
     }
@@ -97,7 +109,7 @@ impl Decoder {
     pub(super) fn clear_partial(&mut self) {
         self.partial = Partial::None;
         self.line_len = 0;
-        self.pieces.clear();
+        self.raw.clear();
         let line = mem::take(&mut self.line);
         self.recycle_line(line);
     }
@@ -115,7 +127,9 @@ impl Decoder {
         match self.partial {
             Partial::Buffered => self.line.first().copied().unwrap_or(next) == b':',
             Partial::Ignored { comment } => comment,
-            Partial::None | Partial::Data { .. } | Partial::TooLong => false,
+            Partial::None | Partial::Data { .. } | Partial::TooLong | Partial::DataTooLarge => {
+                false
+            }
         }
     }
 
@@ -148,16 +162,15 @@ impl Decoder {
                 self.partial = Partial::Ignored { comment };
             }
             Head::Data { value_at } => {
-                self.block.start_data_line();
-                self.extend_data_value(line.get(value_at..).unwrap_or_default(), true);
+                self.extend_data_value(line.get(value_at..).unwrap_or_default(), None, true);
             }
             Head::Undecided | Head::OtherField => {}
         }
     }
 
-    /// Appends bytes of a `data` line's value to the event, removing the one space
-    /// that may follow the colon.
-    fn extend_data_value(&mut self, bytes: &[u8], strip_space: bool) {
+    /// Adds bytes of a `data` line's value, removing the one space that may follow
+    /// the colon.
+    fn extend_data_value(&mut self, bytes: &[u8], read: Option<&Bytes>, strip_space: bool) {
         let value = match bytes.split_first() {
             None => {
                 self.partial = Partial::Data { strip_space };
@@ -166,7 +179,19 @@ impl Decoder {
             Some((b' ', rest)) if strip_space => rest,
             Some(_) => bytes,
         };
-        self.pieces.push(value, self.block.data_mut());
         self.partial = Partial::Data { strip_space: false };
+        // The value joins the data after a `\n` when there is data already.
+        let event_size = self
+            .block
+            .size()
+            .saturating_add(usize::from(self.block.has_data()))
+            .saturating_add(self.raw.len())
+            .saturating_add(value.len());
+        if event_size > self.limits.event_limit() {
+            self.raw.clear();
+            self.partial = Partial::DataTooLarge;
+            return;
+        }
+        self.raw.push(value, read, self.limits.line_limit());
     }
 }

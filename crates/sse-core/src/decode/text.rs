@@ -11,13 +11,184 @@
 
 use alloc::borrow::Cow;
 use alloc::string::String;
+use core::borrow::Borrow;
+use core::{fmt, ops, str};
+
+use bytes::Bytes;
+use bytestring::ByteString;
 
 /// `bytes` as text, invalid sequences replaced by U+FFFD; borrowed when valid.
 pub(super) fn decode(bytes: &[u8]) -> Cow<'_, str> {
-    match core::str::from_utf8(bytes) {
+    match simdutf8::basic::from_utf8(bytes) {
         Ok(text) => Cow::Borrowed(text),
         Err(_) => String::from_utf8_lossy(bytes),
     }
+}
+
+/// An event's data: UTF-8 text held in shared [`Bytes`].
+///
+/// A `data` line that arrived whole in one read given to
+/// [`Decoder::feed_bytes`](super::Decoder::feed_bytes) is a slice of that read, not a
+/// copy; other data is copied once. Cloning is cheap (a reference count), and the text
+/// is checked once, when it is made, so [`as_str`](Self::as_str) costs nothing.
+///
+/// A slice keeps the whole read it came from alive: to keep a small event for long
+/// while dropping its read, take [`into_string`](Self::into_string).
+///
+/// ```
+/// use sse_core::decode::Text;
+///
+/// let text = Text::from("hello");
+/// assert_eq!((text.as_str(), text.len()), ("hello", 5));
+/// assert_eq!(String::from(text.clone()), "hello");
+/// assert_eq!(text, "hello");
+/// ```
+#[derive(Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Text(ByteString);
+
+impl Text {
+    /// The empty text.
+    pub const fn new() -> Text {
+        Text(ByteString::new())
+    }
+
+    /// The text as a `&str`.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The UTF-8 bytes, shared.
+    pub fn as_bytes(&self) -> &Bytes {
+        self.0.as_bytes()
+    }
+
+    /// The UTF-8 bytes, shared (no copy).
+    pub fn into_bytes(self) -> Bytes {
+        self.0.into_bytes()
+    }
+
+    /// The text as an owned `String`: no copy when this is the only reference to
+    /// bytes the decoder allocated for it, a copy otherwise (a slice of a read).
+    pub fn into_string(self) -> String {
+        String::from(self.0)
+    }
+
+    /// Checks that `bytes` are UTF-8 and keeps them as they are (no copy).
+    ///
+    /// # Errors
+    /// The bytes are not UTF-8.
+    pub fn from_utf8(bytes: Bytes) -> Result<Text, str::Utf8Error> {
+        ByteString::try_from(bytes).map(Text)
+    }
+
+    /// The part of this text that `part` (a sub-slice of [`as_str`](Self::as_str))
+    /// covers, sharing the same bytes; `None` when `part` is not inside this text.
+    pub(crate) fn slice_ref(&self, part: &str) -> Option<Text> {
+        let start = (part.as_ptr() as usize).checked_sub(self.0.as_ptr() as usize)?;
+        let end = start.checked_add(part.len())?;
+        (end <= self.0.len()).then(|| Text(self.0.slice_ref(part)))
+    }
+}
+
+impl ops::Deref for Text {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for Text {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<[u8]> for Text {
+    fn as_ref(&self) -> &[u8] {
+        self.0.as_bytes()
+    }
+}
+
+impl Borrow<str> for Text {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl fmt::Display for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self.as_str(), f)
+    }
+}
+
+impl From<String> for Text {
+    fn from(text: String) -> Text {
+        Text(ByteString::from(text))
+    }
+}
+
+impl From<&str> for Text {
+    fn from(text: &str) -> Text {
+        Text(ByteString::from(text))
+    }
+}
+
+impl From<Text> for String {
+    fn from(text: Text) -> String {
+        text.into_string()
+    }
+}
+
+impl From<Text> for Bytes {
+    fn from(text: Text) -> Bytes {
+        text.into_bytes()
+    }
+}
+
+impl PartialEq<str> for Text {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Text {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<String> for Text {
+    fn eq(&self, other: &String) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+/// Joins the raw pieces of one line (cut by the ends of reads) into one `String`
+/// sized to `len` bytes, checking each piece with SIMD as it is copied; `None` when
+/// the line is not valid UTF-8 (it is then decoded with replacements later).
+pub(super) fn join_valid<'a>(
+    pieces: impl IntoIterator<Item = &'a [u8]>,
+    len: usize,
+) -> Option<String> {
+    let mut out = String::with_capacity(len);
+    let mut held = Utf8Pieces::default();
+    for piece in pieces {
+        let piece = held.complete_held_strict(piece, &mut out)?;
+        if held.held_len > 0 {
+            continue;
+        }
+        let (body, cut) = split_cut_character(piece);
+        out.push_str(simdutf8::basic::from_utf8(body).ok()?);
+        held.hold(cut);
+    }
+    (held.held_len == 0).then_some(out)
 }
 
 /// Decodes a line that arrives in pieces, appending to a `String`, with the same
@@ -50,11 +221,13 @@ impl Utf8Pieces {
     }
 
     /// Forgets what is held.
+    #[cfg(test)]
     pub(super) fn clear(&mut self) {
         self.held_len = 0;
     }
 
     /// Bytes held back.
+    #[cfg(test)]
     pub(super) fn held_len(&self) -> usize {
         self.held_len
     }
@@ -70,6 +243,23 @@ impl Utf8Pieces {
                 self.held_len += 1;
             }
         }
+    }
+
+    /// [`complete_held`](Self::complete_held) for valid text only: `None` when the
+    /// held character turns out invalid.
+    fn complete_held_strict<'a>(&mut self, piece: &'a [u8], out: &mut String) -> Option<&'a [u8]> {
+        let Some(&lead) = self.held.first().filter(|_| self.held_len > 0) else {
+            return Some(piece);
+        };
+        let wanted = sequence_width(lead).saturating_sub(self.held_len);
+        let taken = wanted.min(piece.len());
+        let (more, rest) = piece.split_at_checked(taken)?;
+        self.hold(more);
+        if taken == wanted {
+            out.push_str(simdutf8::basic::from_utf8(self.held()).ok()?);
+            self.held_len = 0;
+        }
+        Some(rest)
     }
 
     /// Adds the continuation bytes that start `piece` to the held character; decodes
