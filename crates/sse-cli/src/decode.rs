@@ -9,6 +9,7 @@
 
 use std::io::{self, Read, Write};
 
+use bytes::BytesMut;
 use sse_core::{DecodeError, Decoded, Decoder, Limits};
 
 use crate::exit::Failure;
@@ -58,9 +59,13 @@ fn decode_all<R: Read, W: Write>(
     printer: &mut EventPrinter<W>,
 ) -> Result<(), Stop> {
     let mut decoder = Decoder::with_limits(limits);
-    let mut buffer = vec![0u8; CHUNK_SIZE];
+    // Each read is handed over as shared bytes (`feed_bytes`): events whole in it are
+    // printed from it without a copy, and its memory is reused once they are printed.
+    let mut buffer = BytesMut::new();
     let mut offset: u64 = 0;
     loop {
+        buffer.clear();
+        buffer.resize(CHUNK_SIZE, 0);
         let read = match input.read(&mut buffer) {
             Ok(0) => break,
             Ok(read) => read,
@@ -70,7 +75,8 @@ fn decode_all<R: Read, W: Write>(
                 return Err(Stop::Failed(Failure::runtime(message)));
             }
         };
-        decoder.feed(buffer.get(..read).unwrap_or_default());
+        buffer.truncate(read);
+        decoder.feed_bytes(buffer.split().freeze());
         let end = offset + read as u64;
         drain(&mut decoder, printer, offset, end)?;
         offset = end;
