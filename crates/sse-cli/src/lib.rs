@@ -110,6 +110,7 @@ pub mod cli;
 pub mod decode;
 pub mod exit;
 pub mod listen;
+mod logging;
 pub mod output;
 pub mod serve;
 pub mod units;
@@ -134,8 +135,14 @@ pub fn run(command: Command) -> Result<(), Failure> {
     match command {
         Command::Decode(args) => decode::run(&args),
         Command::Serve(args) => {
-            let config = serve::ServeConfig::from_args(&args)
+            let mut config = serve::ServeConfig::from_args(&args)
                 .map_err(|e| Failure::usage(format!("sse serve: {e}")))?;
+            if let (Some(cert), Some(key)) = (&args.tls_cert, &args.tls_key) {
+                let tls = serve::load_tls(cert, key)
+                    .map_err(|e| Failure::usage(format!("sse serve: {e}")))?;
+                config = config.tls(tls);
+            }
+            logging::init();
             runtime()?.block_on(serve::run(config))
         }
         Command::Listen(args) => runtime()?.block_on(listen::run(args)),

@@ -149,6 +149,8 @@ mod hub;
 pub mod json;
 mod reader;
 mod response;
+#[cfg(feature = "server")]
+pub mod server;
 mod source;
 mod timer;
 
