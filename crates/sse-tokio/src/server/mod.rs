@@ -65,6 +65,36 @@ pub use self::options::ServerOptions;
 pub use self::tls::{TlsConfigError, rustls_config};
 use crate::BoxError;
 
+/// What a [`Server`] serves: a cloneable tower service of [`RequestBody`] requests
+/// whose responses have any body of [`Bytes`](bytes::Bytes)-like data (an axum
+/// `Router` is one). Implemented for every such service.
+pub trait HttpApp:
+    tower_service::Service<
+        Request<RequestBody>,
+        Response = Response<Self::ResponseBody>,
+        Future: Send + 'static,
+        Error: Into<BoxError>,
+    > + Clone
+    + Send
+    + 'static
+{
+    /// The body of the service's responses.
+    type ResponseBody: Body<Data: Send, Error: Into<BoxError>> + Send + 'static;
+}
+
+impl<S, B> HttpApp for S
+where
+    S: tower_service::Service<Request<RequestBody>, Response = Response<B>>,
+    S: Clone + Send + 'static,
+    S::Future: Send + 'static,
+    S::Error: Into<BoxError>,
+    B: Body + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<BoxError>,
+{
+    type ResponseBody = B;
+}
+
 /// The peer's address, in every request's extensions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PeerAddr(pub SocketAddr);
@@ -131,16 +161,7 @@ impl Server {
     }
 
     /// Serves `service` until the listener fails for good (that is, for ever).
-    pub async fn serve<S, B>(self, service: S) -> std::io::Result<()>
-    where
-        S: tower_service::Service<Request<RequestBody>, Response = Response<B>>,
-        S: Clone + Send + 'static,
-        S::Future: Send + 'static,
-        S::Error: Into<BoxError>,
-        B: Body + Send + 'static,
-        B::Data: Send,
-        B::Error: Into<BoxError>,
-    {
+    pub async fn serve<S: HttpApp>(self, service: S) -> std::io::Result<()> {
         self.serve_with_shutdown(service, std::future::pending())
             .await
     }
@@ -149,20 +170,11 @@ impl Server {
     /// connection finish the requests it has in progress (idle ones close at once),
     /// and returns when all are closed. Bound that wait with a timeout if streams may
     /// stay open.
-    pub async fn serve_with_shutdown<S, B>(
+    pub async fn serve_with_shutdown<S: HttpApp>(
         self,
         service: S,
         signal: impl Future<Output = ()>,
-    ) -> std::io::Result<()>
-    where
-        S: tower_service::Service<Request<RequestBody>, Response = Response<B>>,
-        S: Clone + Send + 'static,
-        S::Future: Send + 'static,
-        S::Error: Into<BoxError>,
-        B: Body + Send + 'static,
-        B::Data: Send,
-        B::Error: Into<BoxError>,
-    {
+    ) -> std::io::Result<()> {
         let listener = match self.bind {
             Bind::Addr(addr) => TcpListener::bind(addr).await?,
             Bind::Listener(listener) => listener,
@@ -320,16 +332,7 @@ enum Protocol {
 }
 
 impl Connection {
-    async fn run<S, B>(mut self, tcp: TcpStream, service: S)
-    where
-        S: tower_service::Service<Request<RequestBody>, Response = Response<B>>,
-        S: Clone + Send + 'static,
-        S::Future: Send + 'static,
-        S::Error: Into<BoxError>,
-        B: Body + Send + 'static,
-        B::Data: Send,
-        B::Error: Into<BoxError>,
-    {
+    async fn run<S: HttpApp>(mut self, tcp: TcpStream, service: S) {
         let _ = tcp.set_nodelay(true);
         let activity = Activity::new(self.shared.wait_limits());
         let io = DeadlineIo::new(
@@ -373,7 +376,7 @@ impl Connection {
         self.speak(protocol, io, service, &activity).await;
     }
 
-    async fn speak<I, S, B>(
+    async fn speak<I, S: HttpApp>(
         &mut self,
         protocol: Protocol,
         io: I,
@@ -381,13 +384,6 @@ impl Connection {
         activity: &Activity,
     ) where
         I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
-        S: tower_service::Service<Request<RequestBody>, Response = Response<B>>,
-        S: Clone + Send + 'static,
-        S::Future: Send + 'static,
-        S::Error: Into<BoxError>,
-        B: Body + Send + 'static,
-        B::Data: Send,
-        B::Error: Into<BoxError>,
     {
         let io = TokioIo::new(io);
         let shared = Arc::clone(&self.shared);
@@ -462,17 +458,10 @@ struct ConnService<S> {
 type ServiceFuture<B, E> =
     Pin<Box<dyn Future<Output = Result<Response<ResponseBody<B>>, E>> + Send>>;
 
-impl<S, B> hyper::service::Service<Request<Incoming>> for ConnService<S>
-where
-    S: tower_service::Service<Request<RequestBody>, Response = Response<B>>,
-    S: Clone + Send + 'static,
-    S::Future: Send + 'static,
-    S::Error: Into<BoxError>,
-    B: Body + Send + 'static,
-{
-    type Response = Response<ResponseBody<B>>;
+impl<S: HttpApp> hyper::service::Service<Request<Incoming>> for ConnService<S> {
+    type Response = Response<ResponseBody<S::ResponseBody>>;
     type Error = S::Error;
-    type Future = ServiceFuture<B, S::Error>;
+    type Future = ServiceFuture<S::ResponseBody, S::Error>;
 
     fn call(&self, request: Request<Incoming>) -> Self::Future {
         let busy = self.activity.begin();
