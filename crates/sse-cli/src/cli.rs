@@ -208,6 +208,44 @@ pub struct ServeArgs {
     /// the servers.
     #[arg(long, value_name = "URL")]
     pub redis: Option<String>,
+
+    /// Close a connection that has not sent a whole request head this long after its
+    /// first byte (or after connecting); 0 disables.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "10s")]
+    pub header_timeout: Duration,
+
+    /// Fail a publish whose body has not arrived whole this long after its head (the
+    /// connection is closed); 0 disables.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "30s")]
+    pub body_timeout: Duration,
+
+    /// Close a keep-alive connection idle this long between requests (an open stream
+    /// is never idle); 0 disables.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "60s")]
+    pub idle_timeout: Duration,
+
+    /// Close a connection that could not write a single byte for this long (a client
+    /// that stopped reading); 0 disables.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "30s")]
+    pub write_timeout: Duration,
+
+    /// Most connections open at once; more are refused at once (503, then closed).
+    /// No cap by default.
+    #[arg(long, value_name = "N")]
+    pub max_connections: Option<usize>,
+
+    /// Serve HTTPS with this PEM certificate chain (needs --tls-key): HTTP/2 for
+    /// clients that offer it (ALPN h2), HTTP/1.1 otherwise.
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+
+    /// The PEM private key of --tls-cert.
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+
+    /// Also speak HTTP/2 by prior knowledge (h2c) on cleartext connections.
+    #[arg(long, conflicts_with = "tls_cert")]
+    pub h2c: bool,
 }
 
 #[cfg(test)]
@@ -283,5 +321,10 @@ mod tests {
         assert_eq!(args.max_event, 1 << 20);
         assert_eq!(args.keep_alive, Duration::from_secs(15));
         assert!(args.allow_origins.is_empty());
+        assert_eq!(args.header_timeout, Duration::from_secs(10));
+        assert_eq!(args.write_timeout, Duration::from_secs(30));
+        assert_eq!(args.max_connections, None);
+        assert!(!args.h2c && args.tls_cert.is_none());
+        assert!(Cli::try_parse_from(["sse", "serve", "--tls-cert", "c.pem"]).is_err());
     }
 }

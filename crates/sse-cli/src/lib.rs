@@ -75,6 +75,13 @@
 //! | `--max-subscribers N` | 10000 | more get `503` |
 //! | `--max-event BYTES` | 1MiB | largest publish (body plus type) |
 //! | `--redis URL` | none | share one hub with every `sse serve` on this Redis (`redis://127.0.0.1:6379/`): events go through the stream `sse:events`, trimmed like the replay window, and a client may resume on any server; Redis unreachable at start: exit 1; a publish Redis does not acknowledge: `503` |
+//! | `--header-timeout DURATION` | 10s | close a connection that has not sent a whole request head this long after its first byte or its connect (0: none) |
+//! | `--body-timeout DURATION` | 30s | a publish body must arrive whole this long after its head, or the connection is closed (0: none) |
+//! | `--idle-timeout DURATION` | 60s | close a keep-alive connection idle this long between requests; an open stream is never idle (0: none) |
+//! | `--write-timeout DURATION` | 30s | close a connection that could not write one byte for this long: a client that stopped reading (0: none) |
+//! | `--max-connections N` | none | refuse connections beyond N at once (`503`, then close) |
+//! | `--tls-cert FILE --tls-key FILE` | none | HTTPS (PEM, rustls): HTTP/2 by ALPN `h2`, HTTP/1.1 otherwise; the first line says `https://` |
+//! | `--h2c` | off | also HTTP/2 by prior knowledge on cleartext |
 //!
 //! Tokens are compared in constant time ([`serve::constant_time_eq`]). Ctrl-C (SIGINT)
 //! or SIGTERM closes the hub: every stream ends cleanly after the events already
@@ -111,6 +118,7 @@ pub mod cli;
 pub mod decode;
 pub mod exit;
 pub mod listen;
+mod logging;
 pub mod output;
 pub mod serve;
 pub mod units;
@@ -135,8 +143,14 @@ pub fn run(command: Command) -> Result<(), Failure> {
     match command {
         Command::Decode(args) => decode::run(&args),
         Command::Serve(args) => {
-            let config = serve::ServeConfig::from_args(&args)
+            let mut config = serve::ServeConfig::from_args(&args)
                 .map_err(|e| Failure::usage(format!("sse serve: {e}")))?;
+            if let (Some(cert), Some(key)) = (&args.tls_cert, &args.tls_key) {
+                let tls = serve::load_tls(cert, key)
+                    .map_err(|e| Failure::usage(format!("sse serve: {e}")))?;
+                config = config.tls(tls);
+            }
+            logging::init();
             runtime()?.block_on(serve::run(config))
         }
         Command::Listen(args) => runtime()?.block_on(listen::run(args)),

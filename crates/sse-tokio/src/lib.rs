@@ -159,6 +159,8 @@ mod hub;
 pub mod json;
 mod reader;
 mod response;
+#[cfg(feature = "server")]
+pub mod server;
 mod timer;
 
 pub use body::SseBody;

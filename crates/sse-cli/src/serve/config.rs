@@ -3,9 +3,12 @@
 
 use std::fmt;
 use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use http::HeaderValue;
+use sse_tokio::server::ServerOptions;
 
 use super::auth::{PublishAccess, SubscribeAccess, Token};
 use crate::cli::ServeArgs;
@@ -138,6 +141,8 @@ pub struct ServeConfig {
     hub: HubSettings,
     max_event: usize,
     redis: Option<String>,
+    server: ServerOptions,
+    tls: Option<Arc<rustls::ServerConfig>>,
 }
 
 impl ServeConfig {
@@ -160,6 +165,8 @@ impl ServeConfig {
             hub: HubSettings::default(),
             max_event: Self::DEFAULT_MAX_EVENT,
             redis: None,
+            server: ServerOptions::default(),
+            tls: None,
         })
     }
 
@@ -180,6 +187,7 @@ impl ServeConfig {
             (args.replay_count, "--replay-count"),
             (args.max_subscribers, "--max-subscribers"),
             (args.max_event, "--max-event"),
+            (args.max_connections.unwrap_or(1), "--max-connections"),
         ] {
             if value == 0 {
                 return Err(ConfigError::Zero(flag));
@@ -198,7 +206,30 @@ impl ServeConfig {
                 keep_alive,
                 retry: args.retry,
             })
-            .max_event(args.max_event))
+            .max_event(args.max_event)
+            .server(server_options(args)))
+    }
+
+    /// Sets how connections are served (timeouts, connection cap, h2c).
+    pub fn server(mut self, options: ServerOptions) -> Self {
+        self.server = options;
+        self
+    }
+
+    /// Serves HTTPS with this rustls configuration (see [`load_tls`]).
+    pub fn tls(mut self, config: Arc<rustls::ServerConfig>) -> Self {
+        self.tls = Some(config);
+        self
+    }
+
+    /// How connections are served.
+    pub fn server_options(&self) -> &ServerOptions {
+        &self.server
+    }
+
+    /// The TLS configuration, when serving HTTPS.
+    pub fn tls_config(&self) -> Option<&Arc<rustls::ServerConfig>> {
+        self.tls.as_ref()
     }
 
     /// Shares the hub through the Redis at `url` (see `sse_redis::RedisHub`).
@@ -267,6 +298,68 @@ impl ServeConfig {
     }
 }
 
+/// The server options of `sse serve`'s flags (a zero duration disables its timeout).
+fn server_options(args: &ServeArgs) -> ServerOptions {
+    let limit = |d: Duration| (!d.is_zero()).then_some(d);
+    ServerOptions::default()
+        .header_timeout(limit(args.header_timeout))
+        .body_timeout(limit(args.body_timeout))
+        .idle_timeout(limit(args.idle_timeout))
+        .write_timeout(limit(args.write_timeout))
+        .max_connections(args.max_connections)
+        .h2c(args.h2c)
+}
+
+/// Why `--tls-cert` / `--tls-key` cannot be used.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum TlsLoadError {
+    /// A file could not be read.
+    Read {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The files do not hold a usable certificate and key.
+    Invalid(sse_tokio::server::TlsConfigError),
+}
+
+impl fmt::Display for TlsLoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TlsLoadError::Read { path, source } => {
+                write!(f, "cannot read {}: {source}", path.display())
+            }
+            TlsLoadError::Invalid(e) => match std::error::Error::source(e) {
+                Some(cause) => write!(f, "{e}: {cause}"),
+                None => write!(f, "{e}"),
+            },
+        }
+    }
+}
+
+impl std::error::Error for TlsLoadError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            TlsLoadError::Read { source, .. } => Some(source),
+            TlsLoadError::Invalid(e) => Some(e),
+        }
+    }
+}
+
+/// Reads a PEM certificate chain and private key into a rustls configuration that
+/// offers HTTP/2 and HTTP/1.1 by ALPN.
+pub fn load_tls(cert: &Path, key: &Path) -> Result<Arc<rustls::ServerConfig>, TlsLoadError> {
+    let read = |path: &Path| {
+        std::fs::read(path).map_err(|source| TlsLoadError::Read {
+            path: path.to_owned(),
+            source,
+        })
+    };
+    sse_tokio::server::rustls_config(&read(cert)?, &read(key)?).map_err(TlsLoadError::Invalid)
+}
+
 #[cfg(test)]
 mod tests {
     use clap::Parser;
@@ -313,8 +406,20 @@ mod tests {
             "10K",
             "--allow-origin",
             "https://a.example",
+            "--header-timeout",
+            "1s",
+            "--write-timeout",
+            "0",
+            "--max-connections",
+            "7",
+            "--h2c",
         ]))
         .unwrap();
+        let server = config.server_options();
+        assert_eq!(server.get_header_timeout(), Some(Duration::from_secs(1)));
+        assert_eq!(server.get_write_timeout(), None);
+        assert_eq!(server.get_max_connections(), Some(7));
+        assert!(server.get_h2c());
         assert!(matches!(
             config.subscribe_access(),
             SubscribeAccess::Token(_)

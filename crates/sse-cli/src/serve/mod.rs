@@ -26,7 +26,7 @@ pub use auth::{
     EmptyToken, PublishAccess, Refusal, SubscribeAccess, TOKEN_HEADER, TOKEN_QUERY, Token,
     constant_time_eq,
 };
-pub use config::{AllowedOrigins, ConfigError, HubSettings, ServeConfig};
+pub use config::{AllowedOrigins, ConfigError, HubSettings, ServeConfig, TlsLoadError, load_tls};
 pub use hub::{build_hub, connect_redis, hub_builder};
 pub use metrics::{CONTENT_TYPE as METRICS_CONTENT_TYPE, MAX_TOPIC_SERIES, ServeMetrics};
 pub use publish::Published;

@@ -10,6 +10,7 @@ use std::time::Duration;
 use axum::Router;
 use sse_core::hub::Hub;
 use sse_redis::RedisHub;
+use sse_tokio::server::Server;
 use tokio::net::TcpListener;
 
 use super::config::ServeConfig;
@@ -22,7 +23,8 @@ use crate::exit::Failure;
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
 /// `sse serve`: binds `config`'s address, prints
-/// `sse serve: listening on http://ADDR/ (open it in a browser)` and serves until
+/// `sse serve: listening on http://ADDR/ (open it in a browser)` (`https://` with TLS)
+/// and serves until
 /// SIGINT or SIGTERM.
 pub async fn run(config: ServeConfig) -> Result<(), Failure> {
     let listener = TcpListener::bind(config.addr())
@@ -36,12 +38,12 @@ pub async fn run(config: ServeConfig) -> Result<(), Failure> {
             let redis = connect_redis(url, config.hub_settings())
                 .await
                 .map_err(|e| Failure::runtime(format!("sse serve: {e}")))?;
-            announce(local);
+            announce(local, &config);
             serve_redis(listener, Arc::new(redis), &config, shutdown_signal()).await
         }
         None => {
             let hub = build_hub(config.hub_settings());
-            announce(local);
+            announce(local, &config);
             serve(listener, hub, &config, shutdown_signal()).await
         }
     };
@@ -59,7 +61,7 @@ pub async fn serve(
     config: &ServeConfig,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> io::Result<()> {
-    serve_routes(listener, router(hub.clone(), config), hub, shutdown).await
+    serve_routes(listener, router(hub.clone(), config), hub, config, shutdown).await
 }
 
 /// [`serve`] for a hub shared through Redis ([`redis_router`]).
@@ -70,16 +72,16 @@ pub async fn serve_redis(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> io::Result<()> {
     let hub = redis.hub().clone();
-    serve_routes(listener, redis_router(redis, config), hub, shutdown).await
+    serve_routes(listener, redis_router(redis, config), hub, config, shutdown).await
 }
 
 async fn serve_routes(
     listener: TcpListener,
     routes: Router,
     hub: Hub,
+    config: &ServeConfig,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> io::Result<()> {
-    let app = routes.into_make_service_with_connect_info::<SocketAddr>();
     let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
     let graceful = async move {
         shutdown.await;
@@ -87,7 +89,11 @@ async fn serve_routes(
         hub.close();
         let _ = stopping_tx.send(());
     };
-    let server = axum::serve(listener, app).with_graceful_shutdown(graceful);
+    let mut server = Server::from_listener(listener).options(config.server_options().clone());
+    if let Some(tls) = config.tls_config() {
+        server = server.tls(Arc::clone(tls));
+    }
+    let served = server.serve_with_shutdown(routes, graceful);
     let deadline = async move {
         if stopping_rx.await.is_ok() {
             tokio::time::sleep(SHUTDOWN_GRACE).await;
@@ -96,7 +102,7 @@ async fn serve_routes(
         }
     };
     tokio::select! {
-        result = server => result,
+        result = served => result,
         () = deadline => {
             eprintln!("sse serve: requests still open after {SHUTDOWN_GRACE:?}; exiting");
             Ok(())
@@ -113,11 +119,16 @@ fn bind_failure(addr: SocketAddr, error: &io::Error) -> Failure {
     Failure::runtime(format!("sse serve: cannot listen on {addr}: {error}{hint}"))
 }
 
-fn announce(local: SocketAddr) {
+fn announce(local: SocketAddr, config: &ServeConfig) {
+    let scheme = if config.tls_config().is_some() {
+        "https"
+    } else {
+        "http"
+    };
     let mut out = io::stdout().lock();
     let _ = writeln!(
         out,
-        "sse serve: listening on http://{local}/ (open it in a browser)"
+        "sse serve: listening on {scheme}://{local}/ (open it in a browser)"
     );
     let _ = out.flush();
 }

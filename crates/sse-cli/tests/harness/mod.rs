@@ -2,6 +2,7 @@
 //! end-to-end tests. Every wait is bounded by [`TIMEOUT`].
 #![allow(dead_code)]
 
+pub mod browser;
 pub mod fake;
 pub mod http;
 pub mod process;

@@ -139,10 +139,12 @@ impl Server {
     }
 }
 
-/// The address in `sse serve: listening on http://ADDR/ (open it in a browser)`.
+/// The address in `sse serve: listening on http://ADDR/ (open it in a browser)`
+/// (`https://` with TLS).
 pub fn parse_listening_line(line: &str) -> SocketAddr {
     let rest = line
         .strip_prefix("sse serve: listening on http://")
+        .or_else(|| line.strip_prefix("sse serve: listening on https://"))
         .unwrap_or_else(|| panic!("unexpected first line: {line}"));
     let (addr, tail) = rest.split_once('/').unwrap();
     assert_eq!(tail, " (open it in a browser)");
