@@ -89,7 +89,7 @@ mod write;
 pub use body::SseBody;
 pub use read::{EventReader, ReadError};
 #[cfg(feature = "server")]
-pub use server::{HubHandler, SseConnExt};
+pub use server::{HubHandler, SseConnExt, http_config};
 pub use source::{EventFrames, ReaderEvent, TryEventFrames};
 pub use timer::AsyncIoTimer;
 pub use write::{

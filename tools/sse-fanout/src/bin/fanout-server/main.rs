@@ -14,6 +14,7 @@ use clap::{Parser, ValueEnum};
 
 mod baseline;
 mod control;
+mod floors;
 mod ours_frameworks;
 mod ours_tokio;
 mod peer_actix;
@@ -48,10 +49,22 @@ enum Implementation {
     PeerWarp,
     /// actix-web-lab's `sse::Sse` fed by `tokio::sync::broadcast`.
     PeerActixWebLab,
+    /// hyper 1's floor: a never-ending `StreamBody` of pre-encoded frames.
+    FloorHyper,
+    /// axum's floor: `Body::from_stream` of pre-encoded frames.
+    FloorAxum,
+    /// actix-web's floor: `HttpResponse::streaming` of pre-encoded frames.
+    FloorActix,
+    /// warp's floor: `warp::reply::stream` of pre-encoded frames.
+    FloorWarp,
+    /// trillium on async-std's floor: `Body::new_streaming` of pre-encoded frames.
+    FloorAsyncStd,
+    /// trillium on smol's floor: `Body::new_streaming` of pre-encoded frames.
+    FloorSmol,
 }
 
 impl Implementation {
-    /// Whose it is: `ours`, `peer` or `baseline`.
+    /// Whose it is: `ours`, `peer`, `floor` or `baseline`.
     fn kind(self) -> &'static str {
         match self {
             Implementation::OursHyper
@@ -64,6 +77,12 @@ impl Implementation {
             Implementation::PeerAxum
             | Implementation::PeerWarp
             | Implementation::PeerActixWebLab => "peer",
+            Implementation::FloorHyper
+            | Implementation::FloorAxum
+            | Implementation::FloorActix
+            | Implementation::FloorWarp
+            | Implementation::FloorAsyncStd
+            | Implementation::FloorSmol => "floor",
         }
     }
 
@@ -80,6 +99,12 @@ impl Implementation {
             Implementation::PeerAxum => "axum::response::sse + broadcast",
             Implementation::PeerWarp => "warp::sse + broadcast",
             Implementation::PeerActixWebLab => "actix-web-lab sse + broadcast",
+            Implementation::FloorHyper => "floor: hyper, plain streaming body",
+            Implementation::FloorAxum => "floor: axum, plain streaming body",
+            Implementation::FloorActix => "floor: actix-web, plain streaming body",
+            Implementation::FloorWarp => "floor: warp, plain streaming body",
+            Implementation::FloorAsyncStd => "floor: trillium + async-std, plain streaming body",
+            Implementation::FloorSmol => "floor: trillium + smol, plain streaming body",
         }
     }
 }
@@ -158,6 +183,12 @@ fn run(implementation: Implementation, args: &Args) -> io::Result<()> {
         Implementation::PeerAxum => peer_axum::serve(listener, bench),
         Implementation::PeerWarp => peer_warp::serve(listener, bench),
         Implementation::PeerActixWebLab => peer_actix::serve(listener, bench),
+        Implementation::FloorHyper => floors::serve_hyper(listener, bench),
+        Implementation::FloorAxum => floors::serve_axum(listener, bench),
+        Implementation::FloorActix => floors::serve_actix(listener, bench),
+        Implementation::FloorWarp => floors::serve_warp(listener, bench),
+        Implementation::FloorAsyncStd => floors::serve_async_std(listener, bench),
+        Implementation::FloorSmol => floors::serve_smol(listener, bench),
     }
 }
 

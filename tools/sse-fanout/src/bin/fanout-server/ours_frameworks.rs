@@ -92,9 +92,8 @@ impl Handler for TrilliumEvents {
 /// trillium on async-std (its global executor: one thread per core).
 pub fn serve_async_std(listener: TcpListener, bench: Bench) -> io::Result<()> {
     let handler = TrilliumEvents(Served::start(&bench)?);
-    trillium_async_std::config()
+    trillium_config!(trillium_async_std)
         .with_prebound_server(listener)
-        .without_signals()
         .run(handler);
     Ok(())
 }
@@ -103,9 +102,51 @@ pub fn serve_async_std(listener: TcpListener, bench: Bench) -> io::Result<()> {
 pub fn serve_smol(listener: TcpListener, bench: Bench) -> io::Result<()> {
     let handler = TrilliumEvents(Served::start(&bench)?);
     let listener = async_net::TcpListener::try_from(listener)?;
-    trillium_smol::config()
+    trillium_config!(trillium_smol)
         .with_prebound_server(listener)
-        .without_signals()
         .run(handler);
     Ok(())
+}
+
+/// Connections trillium may hold: beyond any the benchmark opens (trillium's default,
+/// 75 % of the soft open-file limit, would answer 503 to the idle scenario's last
+/// quarter).
+pub const TRILLIUM_MAX_CONNECTIONS: usize = 1_000_000;
+
+/// A trillium runtime crate's `config()` for the benchmark (ours and the floor): no
+/// signal handlers, no connection cap, the HTTP settings of [`trillium_http_config`].
+/// (A macro: the config types of trillium-smol and trillium-async-std are not nameable.)
+macro_rules! trillium_config {
+    ($runtime:ident) => {
+        $runtime::config()
+            .without_signals()
+            .with_max_connections(Some($crate::ours_frameworks::TRILLIUM_MAX_CONNECTIONS))
+            .with_http_config($crate::ours_frameworks::trillium_http_config())
+    };
+}
+pub(crate) use trillium_config;
+
+/// The HTTP settings trillium serves with: `sse_async_std::http_config()`, which
+/// users are told to use. `FANOUT_TRILLIUM_{CHUNK,RESPONSE_BUFFER,REQUEST_HEADERS,
+/// RESPONSE_HEADERS}` override single fields (for sweeping them by hand).
+pub fn trillium_http_config() -> trillium::HttpConfig {
+    let knob = |name: &str| {
+        std::env::var(format!("FANOUT_TRILLIUM_{name}"))
+            .ok()
+            .and_then(|value| value.parse::<usize>().ok())
+    };
+    let mut config = sse_async_std::http_config();
+    if let Some(chunk) = knob("CHUNK") {
+        config = config.with_body_write_chunk_len(chunk);
+    }
+    if let Some(len) = knob("RESPONSE_BUFFER") {
+        config = config.with_response_buffer_len(len);
+    }
+    if let Some(count) = knob("REQUEST_HEADERS") {
+        config = config.with_request_header_initial_capacity(count);
+    }
+    if let Some(count) = knob("RESPONSE_HEADERS") {
+        config = config.with_response_header_initial_capacity(count);
+    }
+    config
 }

@@ -36,12 +36,27 @@ pub fn serve_hyper(listener: TcpListener, bench: Bench) -> io::Result<()> {
                     async move { body.map(sse_response) }
                 });
                 // A client that goes away ends the connection; nothing to report.
-                let _ = http1::Builder::new()
+                let _ = hyper_builder()
                     .serve_connection(TokioIo::new(socket), service)
                     .await;
             });
         }
     })
+}
+
+/// hyper's HTTP/1.1 settings: its defaults, unless `FANOUT_HYPER_MAX_BUF` (bytes,
+/// at least 8192) or `FANOUT_HYPER_WRITEV` (`true`/`false`) say otherwise (for trying
+/// them by hand; the report runs the defaults).
+pub fn hyper_builder() -> http1::Builder {
+    let mut builder = http1::Builder::new();
+    let knob = |name: &str| std::env::var(format!("FANOUT_HYPER_{name}")).ok();
+    if let Some(max) = knob("MAX_BUF").and_then(|v| v.parse::<usize>().ok()) {
+        builder.max_buf_size(max.max(8192));
+    }
+    if let Some(writev) = knob("WRITEV").and_then(|v| v.parse::<bool>().ok()) {
+        builder.writev(writev);
+    }
+    builder
 }
 
 /// axum's router with a handler returning the body (`IntoResponse`).
