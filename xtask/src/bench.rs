@@ -23,6 +23,7 @@ use crate::steps::workspace_root;
 use fanout::{Logs, Run};
 use limits::FileLimit;
 use machine::Machine;
+use scenario::Measure;
 
 /// What to run.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -154,6 +155,9 @@ fn fan_out(
     for scenario in scenarios {
         println!("\nxtask bench: -- {} --", scenario.title);
         for implementation in &implementations {
+            if implementation.kind == fanout::Kind::Floor && scenario.measure != Measure::Idle {
+                continue;
+            }
             let started = Instant::now();
             let outcome = fanout::run(&binaries, scenario, implementation, limit, &logs);
             match &outcome {

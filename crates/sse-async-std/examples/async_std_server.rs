@@ -54,8 +54,13 @@ async fn route(conn: Conn) -> Conn {
 
 fn main() {
     println!("serving on http://127.0.0.1:8080/countdown and /report");
+    // trillium answers 503 beyond 75 % of `ulimit -n` connections by default: set the
+    // cap to the streams this server should hold. `http_config()` sizes trillium's
+    // per-connection buffers for event streams (about half the memory per idle stream).
     trillium_async_std::config()
         .with_host("127.0.0.1")
         .with_port(8080)
+        .with_max_connections(Some(10_000))
+        .with_http_config(sse_async_std::http_config())
         .run(route);
 }

@@ -40,9 +40,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     .detach();
 
     println!("serving on http://127.0.0.1:8080/?topics=ticks");
+    // trillium answers 503 beyond 75 % of `ulimit -n` connections by default: set the
+    // cap to the streams this server should hold. `http_config()` sizes trillium's
+    // per-connection buffers for event streams (about half the memory per idle stream).
     trillium_smol::config()
         .with_host("127.0.0.1")
         .with_port(8080)
+        .with_max_connections(Some(10_000))
+        .with_http_config(sse_async_std::http_config())
         .run(sse_async_std::hub_endpoint(hub));
     Ok(())
 }

@@ -92,7 +92,9 @@ pub use read::{EventStreamError, ReaderEvents};
 pub use reader::reader_event;
 pub use response::Sse;
 #[cfg(feature = "server")]
-pub use server::{HubEndpoint, LastEventId, SseConnExt, SseRejection, Topics, hub_endpoint};
+pub use server::{
+    HubEndpoint, LastEventId, SseConnExt, SseRejection, Topics, http_config, hub_endpoint,
+};
 pub use sse_core::decode::{EventsExt, StreamEvents};
 pub use sse_core::source::{BoxError, Outgoing, SseItem};
 pub use timer::AsyncIoTimer;

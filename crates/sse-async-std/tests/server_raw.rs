@@ -53,3 +53,52 @@ fn response_has_sse_headers_retry_hint_and_frames() {
         });
     }
 }
+
+/// With `http_config()`'s buffers (sized for one 8 KiB body write and a few headers),
+/// events larger than a body write and a request with more headers than the maps
+/// start with still go through whole and in order.
+#[test]
+fn large_events_and_many_headers_fit_the_tuned_buffers() {
+    let datas: Vec<String> = ["a", "b", "c"]
+        .iter()
+        .map(|fill| fill.repeat(20 * 1024))
+        .collect();
+    for runtime in Runtime::ALL {
+        let datas = datas.clone();
+        runtime.block_on(async move {
+            let sent = datas.clone();
+            let server = runtime
+                .serve(move |conn: Conn| {
+                    let events = stream::iter(sent.clone().into_iter().map(Event::new));
+                    async move { conn.with_sse(Sse::from_stream(events)) }
+                })
+                .await;
+            let extra: String = (0..20).map(|n| format!("x-extra-{n}: {n}\r\n")).collect();
+            let head = format!("GET /s HTTP/1.1\r\nhost: x\r\n{extra}connection: close\r\n\r\n");
+            let text = raw_get(server.addr, &head).await;
+            let (head, body) = text.split_once("\r\n\r\n").expect("a response head");
+            assert!(
+                head.to_ascii_lowercase()
+                    .contains("transfer-encoding: chunked")
+            );
+            let body = dechunk(body);
+            let expected: String = datas.iter().map(|d| format!("data: {d}\n\n")).collect();
+            assert_eq!(body.len(), expected.len());
+            assert!(body == expected, "the events differ from what was sent");
+        });
+    }
+}
+
+/// The content of a complete chunked body.
+fn dechunk(mut chunked: &str) -> String {
+    let mut content = String::new();
+    loop {
+        let (size, rest) = chunked.split_once("\r\n").expect("a chunk size line");
+        let size = usize::from_str_radix(size, 16).expect("a hex chunk size");
+        if size == 0 {
+            return content;
+        }
+        content.push_str(&rest[..size]);
+        chunked = rest[size..].strip_prefix("\r\n").expect("a chunk's CRLF");
+    }
+}

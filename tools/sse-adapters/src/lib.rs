@@ -57,6 +57,12 @@ impl Site {
     }
 }
 
+/// Connections a trillium entry may hold: beyond any the benchmark opens (trillium's
+/// default, 75 % of the soft open-file limit, would answer 503 to the idle
+/// scenario's last quarter). Entries serve with `sse_async_std::http_config()`, the
+/// settings users are told to use.
+pub const TRILLIUM_MAX_CONNECTIONS: usize = 1_000_000;
+
 /// Every adapter, by name.
 pub const ADAPTERS: &[Adapter] = &[
     Adapter {

@@ -53,11 +53,7 @@ pub fn panels(runs: &[Run]) -> Vec<Panel> {
                     })
                 })
                 .collect();
-            bars.sort_by_key(|b| match b.kind {
-                Kind::Ours => 0,
-                Kind::Peer => 1,
-                Kind::Baseline => 2,
-            });
+            bars.sort_by_key(|b| b.kind.order());
             let better = match metric.compare {
                 Some(Better::Lower) => "lower is better",
                 _ => "higher is better",
@@ -74,6 +70,7 @@ fn color(kind: Kind) -> RGBColor {
     match kind {
         Kind::Ours => RGBColor(31, 119, 180),
         Kind::Peer => RGBColor(255, 127, 14),
+        Kind::Floor => RGBColor(152, 223, 138),
         Kind::Baseline => RGBColor(127, 127, 127),
     }
 }

@@ -30,8 +30,30 @@ pub enum Kind {
     Ours,
     /// What users would otherwise pick.
     Peer,
+    /// A framework serving a plain never-ending streaming body (no SSE logic): what
+    /// the framework itself costs, measured in the idle scenarios only.
+    Floor,
     /// The limit: bare TCP.
     Baseline,
+}
+
+impl Kind {
+    /// Where rows of this kind go in tables and charts: ours, the floors, the peers,
+    /// the baseline.
+    pub fn order(self) -> u8 {
+        match self {
+            Kind::Ours => 0,
+            Kind::Floor => 1,
+            Kind::Peer => 2,
+            Kind::Baseline => 3,
+        }
+    }
+}
+
+/// The floor implementation of one of ours: `ours-X` → `floor-X`.
+pub fn floor_name(ours: &str) -> Option<String> {
+    ours.strip_prefix("ours-")
+        .map(|rest| format!("floor-{rest}"))
 }
 
 /// One implementation the server binary can run.
@@ -130,6 +152,7 @@ fn parse_implementation(line: &str) -> Result<Implementation, String> {
     let kind = match kind {
         "ours" => Kind::Ours,
         "peer" => Kind::Peer,
+        "floor" => Kind::Floor,
         "baseline" => Kind::Baseline,
         other => return Err(format!("unknown kind `{other}` in `{line}`")),
     };
@@ -319,6 +342,10 @@ mod tests {
         assert_eq!(implementation.kind, Kind::Peer);
         assert_eq!(implementation.label, "axum::response::sse + broadcast");
         assert!(parse_implementation("x\tfriend\ty").is_err());
+        let floor = parse_implementation("floor-smol\tfloor\tfloor: trillium").unwrap();
+        assert_eq!(floor.kind, Kind::Floor);
+        assert_eq!(floor_name("ours-smol").as_deref(), Some("floor-smol"));
+        assert_eq!(floor_name("peer-axum"), None);
         assert!(parse_implementation("x ours y").is_err());
     }
 

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use std::time::Duration;
 
 use super::criterion::{self, Headline};
-use super::fanout::{Kind, Run};
+use super::fanout::{Kind, Run, floor_name};
 use super::machine::Machine;
 use super::metrics::{self as m, Better, Metric};
 use super::scenario::{Measure, Scenario};
@@ -192,7 +192,8 @@ fn goals(out: &mut String, report: &Report<'_>) {
         out,
         "| adapter | events per CPU-second ÷ best peer's (C = 1000; goal ≥ 1.5×) | \
          memory per idle connection ÷ best peer's (goal ≤ 0.5×) | deliveries/s ÷ \
-         baseline's (C = 1000; goal ≥ 0.7×) |\n|---|--:|--:|--:|"
+         baseline's (C = 1000; goal ≥ 0.7×) | KiB per idle connection | KiB over the \
+         framework's floor (goal ≤ 1) |\n|---|--:|--:|--:|--:|--:|"
     );
     let ours = report
         .runs
@@ -216,15 +217,39 @@ fn goals(out: &mut String, report: &Report<'_>) {
         let efficiency = m::relative(best(&many, &CPU), value(&many, &CPU));
         let memory = m::relative(value(&idle, &PER_CONNECTION), best(&idle, &PER_CONNECTION));
         let throughput = m::relative(value(&many, &DELIVERIES), m::baseline(&many, &DELIVERIES));
+        let per_connection = value(&idle, &PER_CONNECTION);
+        let over_floor = over_floor(&idle, name);
         let _ = writeln!(
             out,
-            "| {label} | {} | {} | {} |",
+            "| {label} | {} | {} | {} | {} | {} |",
             verdict(efficiency, |r| r >= 1.5),
             verdict(memory, |r| r <= 0.5),
             verdict(throughput, |r| r >= 0.7),
+            per_connection.map_or_else(|| "–".into(), m::significant),
+            over_floor.map_or_else(
+                || "–".into(),
+                |kib| format!(
+                    "{} {}",
+                    m::significant(kib),
+                    if kib <= 1.0 { "✅" } else { "❌" }
+                )
+            ),
         );
     }
     out.push('\n');
+}
+
+/// KiB per idle connection of our implementation `name` over its framework's floor
+/// in the same scenario.
+fn over_floor(runs: &[&Run], name: &str) -> Option<f64> {
+    let floor = floor_name(name)?;
+    let of = |wanted: &str| {
+        runs.iter()
+            .find(|r| r.implementation.name == wanted)
+            .and_then(|r| r.outcome.as_ref().ok())
+            .and_then(m::rss_per_connection_kib)
+    };
+    Some(of(name)? - of(&floor)?)
 }
 
 fn verdict(ratio: Option<f64>, met: impl Fn(f64) -> bool) -> String {
@@ -238,11 +263,7 @@ fn verdict(ratio: Option<f64>, met: impl Fn(f64) -> bool) -> String {
 /// The runs of one scenario, ours first, then the peers, then the baseline.
 fn runs_of<'a>(runs: &'a [Run], key: &str) -> Vec<&'a Run> {
     let mut of: Vec<&Run> = runs.iter().filter(|r| r.scenario == key).collect();
-    of.sort_by_key(|r| match r.implementation.kind {
-        Kind::Ours => 0,
-        Kind::Peer => 1,
-        Kind::Baseline => 2,
-    });
+    of.sort_by_key(|r| r.implementation.kind.order());
     of
 }
 
@@ -258,6 +279,11 @@ pub fn scenario_table(scenario: &Scenario, runs: &[&Run]) -> String {
             head.push_str(" ÷ best peer | ÷ baseline |");
             rule.push_str("--:|--:|");
         }
+    }
+    let idle = scenario.measure == Measure::Idle;
+    if idle {
+        head.push_str(" over the framework's floor KiB |");
+        rule.push_str("--:|");
     }
     let mut out = format!("{head} notes |\n{rule}---|\n");
     for run in runs {
@@ -277,6 +303,14 @@ pub fn scenario_table(scenario: &Scenario, runs: &[&Run]) -> String {
                     let _ = write!(out, " {} |", ratio.map_or_else(|| "–".into(), m::ratio));
                 }
             }
+        }
+        if idle {
+            let over = over_floor(runs, &run.implementation.name);
+            let _ = write!(
+                out,
+                " {} |",
+                over.map_or_else(|| "–".into(), m::significant)
+            );
         }
         let _ = writeln!(out, " {} |", notes(run));
     }
@@ -372,6 +406,35 @@ mod tests {
     }
 
     #[test]
+    fn idle_table_shows_ours_over_the_floor() {
+        let idle = scenarios(true, 20_000)
+            .into_iter()
+            .find(|s| s.key == "idle")
+            .unwrap();
+        let mut floor = outcome(1000, 1.0, 0.1);
+        floor.server_peak_kib = 1900; // 90 KiB per connection against ours' 100
+        let runs = [
+            run("peer-x", Kind::Peer, Ok(outcome(1000, 1.0, 0.1))),
+            run("floor-x", Kind::Floor, Ok(floor)),
+            run("ours-x", Kind::Ours, Ok(outcome(1000, 1.0, 0.1))),
+        ];
+        let refs = runs_of_all(&runs);
+        let table = scenario_table(&idle, &refs);
+        let lines: Vec<&str> = table.lines().collect();
+        assert!(lines[0].ends_with("over the framework's floor KiB | notes |"));
+        assert!(lines[2].starts_with("| ours-x label |"), "{table}");
+        assert!(lines[2].ends_with("| 10.0 |  |"), "{table}");
+        assert!(lines[3].starts_with("| floor-x label |"), "{table}");
+        assert!(lines[3].ends_with("| – |  |"), "{table}");
+    }
+
+    fn runs_of_all(runs: &[Run]) -> Vec<&Run> {
+        let mut of: Vec<&Run> = runs.iter().collect();
+        of.sort_by_key(|r| r.implementation.kind.order());
+        of
+    }
+
+    #[test]
     fn report_has_goals_and_every_section() {
         let all = scenarios(true, 20_000);
         let mut runs = Vec::new();
@@ -406,9 +469,10 @@ mod tests {
             chart: Some("fanout.svg"),
         };
         let text = render(&report);
-        // ours: 3× the peer's events per CPU-second, same memory, half the baseline.
+        // ours: 3× the peer's events per CPU-second, same memory, half the baseline;
+        // 100 KiB per idle connection, no floor measured.
         assert!(
-            text.contains("| ours label | 3.00× ✅ | 1.00× ❌ | 0.50× ❌ |"),
+            text.contains("| ours label | 3.00× ✅ | 1.00× ❌ | 0.50× ❌ | 100 | – |"),
             "{text}"
         );
         for s in &all {

@@ -32,13 +32,32 @@ pub struct Scenario {
     pub deadline: Duration,
 }
 
+/// Idle connections of the `idle` scenario (fewer when the open-file limit says so).
+pub const IDLE_CLIENTS: usize = 10_000;
+
+/// The idle scenario at `clients` connections.
+fn idle(key: &'static str, clients: usize) -> Scenario {
+    Scenario {
+        key,
+        title: format!("Idle connections: C = {clients}, one event each"),
+        measure: Measure::Idle,
+        clients,
+        events: 1,
+        size: 200,
+        rate: 0,
+        deadline: Duration::from_secs(10),
+    }
+}
+
 /// The scenarios: the full set, or the `--quick` one (same shapes, fewer events).
-/// `max_clients` caps the idle scenario (what the file-descriptor limit allows).
+/// `max_clients` caps the idle scenario (what the file-descriptor limit allows); when
+/// it is above [`IDLE_CLIENTS`], `idle-max` holds that many.
 pub fn scenarios(quick: bool, max_clients: usize) -> Vec<Scenario> {
     let pick = |full: u64, short: u64| if quick { short } else { full };
-    let idle_clients = max_clients.min(10_000);
+    let idle_clients = max_clients.min(IDLE_CLIENTS);
     let latency_events = pick(1000, 200);
-    vec![
+    let idle_max = (max_clients > IDLE_CLIENTS).then(|| idle("idle-max", max_clients));
+    let mut all = vec![
         Scenario {
             key: "many-clients",
             title: "Many clients, small events: C = 1000, 200 B".into(),
@@ -69,16 +88,7 @@ pub fn scenarios(quick: bool, max_clients: usize) -> Vec<Scenario> {
             rate: 0,
             deadline: Duration::from_secs(pick(20, 8)),
         },
-        Scenario {
-            key: "idle",
-            title: format!("Idle connections: C = {idle_clients}, one event each"),
-            measure: Measure::Idle,
-            clients: idle_clients,
-            events: 1,
-            size: 200,
-            rate: 0,
-            deadline: Duration::from_secs(10),
-        },
+        idle("idle", idle_clients),
         Scenario {
             key: "latency",
             title: format!(
@@ -92,7 +102,9 @@ pub fn scenarios(quick: bool, max_clients: usize) -> Vec<Scenario> {
             rate: 100,
             deadline: Duration::from_secs(latency_events / 100 + 5),
         },
-    ]
+    ];
+    all.extend(idle_max);
+    all
 }
 
 #[cfg(test)]
@@ -122,10 +134,16 @@ mod tests {
         let idle = |max| {
             scenarios(false, max)
                 .into_iter()
-                .find(|s| s.measure == Measure::Idle)
-                .map(|s| s.clients)
+                .filter(|s| s.measure == Measure::Idle)
+                .map(|s| (s.key, s.clients))
+                .collect::<Vec<_>>()
         };
-        assert_eq!(idle(20_000), Some(10_000));
-        assert_eq!(idle(900), Some(900));
+        assert_eq!(
+            idle(19_800),
+            [("idle", 10_000), ("idle-max", 19_800)],
+            "10,000 and the most the limit allows"
+        );
+        assert_eq!(idle(10_000), [("idle", 10_000)]);
+        assert_eq!(idle(900), [("idle", 900)]);
     }
 }

@@ -41,18 +41,23 @@ impl Runtime {
     }
 
     /// Serves `handler` on an ephemeral loopback port with this runtime's trillium
-    /// adapter; returns the address and a handle that stops the server when dropped.
+    /// adapter and the HTTP settings users are told to use ([`http_config`]); returns
+    /// the address and a handle that stops the server when dropped.
+    ///
+    /// [`http_config`]: sse_async_std::http_config
     pub async fn serve(self, handler: impl Handler) -> Server {
         let handle = match self {
             Runtime::AsyncStd => trillium_async_std::config()
                 .with_host("127.0.0.1")
                 .with_port(0)
                 .without_signals()
+                .with_http_config(sse_async_std::http_config())
                 .spawn(handler),
             Runtime::Smol => trillium_smol::config()
                 .with_host("127.0.0.1")
                 .with_port(0)
                 .without_signals()
+                .with_http_config(sse_async_std::http_config())
                 .spawn(handler),
         };
         let info = handle.info().await;

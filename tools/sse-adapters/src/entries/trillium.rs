@@ -15,6 +15,7 @@ use crate::Site;
 pub fn hub_async_std(listener: TcpListener, hub: sse_core::Hub) -> io::Result<()> {
     trillium_async_std::config()
         .without_signals()
+        .with_http_config(sse_async_std::http_config())
         .with_prebound_server(listener)
         .run(sse_async_std::hub_endpoint(hub));
     Err(io::Error::other("the async-std server stopped"))
@@ -26,6 +27,7 @@ pub fn hub_smol(listener: TcpListener, hub: sse_core::Hub) -> io::Result<()> {
     let listener = async_net::TcpListener::try_from(listener)?;
     trillium_smol::config()
         .without_signals()
+        .with_http_config(sse_async_std::http_config())
         .with_prebound_server(listener)
         .run(sse_async_std::hub_endpoint(hub));
     Err(io::Error::other("the smol server stopped"))
@@ -35,6 +37,8 @@ pub fn hub_smol(listener: TcpListener, hub: sse_core::Hub) -> io::Result<()> {
 pub fn serve_async_std(listener: TcpListener, site: Site) -> io::Result<()> {
     trillium_async_std::config()
         .without_signals()
+        .with_max_connections(Some(crate::TRILLIUM_MAX_CONNECTIONS))
+        .with_http_config(sse_async_std::http_config())
         .with_prebound_server(listener)
         .run(handler(site));
     Err(io::Error::other("the async-std server stopped"))
@@ -45,6 +49,8 @@ pub fn serve_smol(listener: TcpListener, site: Site) -> io::Result<()> {
     let listener = async_net::TcpListener::try_from(listener)?;
     trillium_smol::config()
         .without_signals()
+        .with_max_connections(Some(crate::TRILLIUM_MAX_CONNECTIONS))
+        .with_http_config(sse_async_std::http_config())
         .with_prebound_server(listener)
         .run(handler(site));
     Err(io::Error::other("the smol server stopped"))

@@ -15,6 +15,7 @@ use sse_adapters::{ADAPTERS, Adapter};
 
 mod baseline;
 mod control;
+mod floors;
 mod ours;
 mod peer_actix;
 mod peer_axum;
@@ -22,6 +23,7 @@ mod peer_poem;
 mod peer_warp;
 mod publisher;
 mod sinks;
+mod tuning;
 
 use control::Bench;
 use publisher::Plan;
@@ -40,14 +42,32 @@ enum Other {
     PeerActixWebLab,
     /// poem's own `poem::web::sse::SSE` fed by `tokio::sync::broadcast`.
     PeerPoem,
+    /// hyper 1's floor: a never-ending `StreamBody` of pre-encoded frames.
+    FloorHyper,
+    /// axum's floor: `Body::from_stream` of pre-encoded frames.
+    FloorAxum,
+    /// actix-web's floor: `HttpResponse::streaming` of pre-encoded frames.
+    FloorActix,
+    /// warp's floor: `warp::reply::stream` of pre-encoded frames.
+    FloorWarp,
+    /// trillium on async-std's floor: `Body::new_streaming` of pre-encoded frames.
+    FloorAsyncStd,
+    /// trillium on smol's floor: `Body::new_streaming` of pre-encoded frames.
+    FloorSmol,
 }
 
 impl Other {
-    /// Whose it is: `peer` or `baseline`.
+    /// Whose it is: `peer`, `floor` (the framework alone, no SSE logic) or `baseline`.
     fn kind(self) -> &'static str {
         match self {
             Other::Baseline => "baseline",
             Other::PeerAxum | Other::PeerWarp | Other::PeerActixWebLab | Other::PeerPoem => "peer",
+            Other::FloorHyper
+            | Other::FloorAxum
+            | Other::FloorActix
+            | Other::FloorWarp
+            | Other::FloorAsyncStd
+            | Other::FloorSmol => "floor",
         }
     }
 
@@ -59,6 +79,12 @@ impl Other {
             Other::PeerWarp => "warp::sse + broadcast",
             Other::PeerActixWebLab => "actix-web-lab sse + broadcast",
             Other::PeerPoem => "poem::web::sse + broadcast",
+            Other::FloorHyper => "floor: hyper, plain streaming body",
+            Other::FloorAxum => "floor: axum, plain streaming body",
+            Other::FloorActix => "floor: actix-web, plain streaming body",
+            Other::FloorWarp => "floor: warp, plain streaming body",
+            Other::FloorAsyncStd => "floor: trillium + async-std, plain streaming body",
+            Other::FloorSmol => "floor: trillium + smol, plain streaming body",
         }
     }
 }
@@ -155,6 +181,12 @@ fn run(implementation: Implementation, args: &Args) -> io::Result<()> {
         Implementation::Other(Other::PeerWarp) => peer_warp::serve(listener, bench),
         Implementation::Other(Other::PeerActixWebLab) => peer_actix::serve(listener, bench),
         Implementation::Other(Other::PeerPoem) => peer_poem::serve(listener, bench),
+        Implementation::Other(Other::FloorHyper) => floors::serve_hyper(listener, bench),
+        Implementation::Other(Other::FloorAxum) => floors::serve_axum(listener, bench),
+        Implementation::Other(Other::FloorActix) => floors::serve_actix(listener, bench),
+        Implementation::Other(Other::FloorWarp) => floors::serve_warp(listener, bench),
+        Implementation::Other(Other::FloorAsyncStd) => floors::serve_async_std(listener, bench),
+        Implementation::Other(Other::FloorSmol) => floors::serve_smol(listener, bench),
     }
 }
 
