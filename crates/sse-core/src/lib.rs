@@ -17,7 +17,9 @@
 //! # Dependencies
 //! `bytes` (shared frames) and `memchr` (line scanning) only. The optional `json`
 //! feature adds `serde` and `serde_json` for `Event::json`; it is off by default so
-//! the protocol core stays free of them.
+//! the protocol core stays free of them. The optional `tracing` feature adds `tracing`
+//! to log what the hub decides about subscribers (lag drops, resumes across a gap,
+//! refusals at the subscriber limit); off, it costs nothing.
 //!
 //! # `no_std`
 //! The event model, the encoder and the decoder need only `alloc`: build with

@@ -121,14 +121,8 @@ impl Hub {
         filter: TopicFilter,
         last_event_id: Option<&EventId>,
     ) -> Result<Subscription, SubscribeError> {
-        let (key, cursor, replay) = self.shared.subscribe(&filter, last_event_id)?;
-        Ok(Subscription::new(
-            self.shared.clone(),
-            filter,
-            key,
-            cursor,
-            replay,
-        ))
+        let placed = self.shared.subscribe(&filter, last_event_id)?;
+        Ok(Subscription::new(self.shared.clone(), filter, placed))
     }
 
     /// Closes the hub: publishing and subscribing fail from now on, and every

@@ -29,8 +29,12 @@ pub struct HubStats {
     pub replays_expired: u64,
     /// Subscriptions whose `Last-Event-ID` was not one of this hub's ids.
     pub replays_unknown: u64,
-    /// Subscriptions ended because they fell behind the window.
+    /// Subscriptions ended because they fell behind the window (or that stopped
+    /// reading and were found behind it, giving back their places).
     pub dropped_lagged: u64,
+    /// Gap events sent: subscriptions that resumed across a gap (an expired or unknown
+    /// `Last-Event-ID`) while gap events are on.
+    pub gaps_signalled: u64,
     /// The id of the newest event on each topic published to, sorted by topic (at most
     /// [`MAX_TRACKED_TOPICS`] topics; later new topics are not tracked).
     pub last_event_ids: Vec<(Topic, EventId)>,
@@ -55,6 +59,7 @@ pub(crate) struct Counters {
     pub(crate) replays_expired: AtomicU64,
     pub(crate) replays_unknown: AtomicU64,
     pub(crate) dropped_lagged: AtomicU64,
+    pub(crate) gaps_signalled: AtomicU64,
 }
 
 impl Counters {
@@ -69,7 +74,11 @@ impl Counters {
     }
 
     pub(crate) fn remove_subscriber(&self) {
-        self.subscribers.fetch_sub(1, Ordering::AcqRel);
+        self.remove_subscribers(1);
+    }
+
+    pub(crate) fn remove_subscribers(&self, n: usize) {
+        self.subscribers.fetch_sub(n, Ordering::AcqRel);
     }
 
     pub(crate) fn published(&self, bytes: usize) {
