@@ -519,7 +519,7 @@ fn a_subscription_is_the_source_of_a_frame_stream() {
     while let Poll::Ready(Some(Ok(bytes))) = body.poll_next(&mut cx) {
         out.extend_from_slice(&bytes);
     }
-    assert_eq!(out, b"retry: 2000\n\nid: 1-0\ndata: x\n\n");
+    assert_eq!(out, b"retry: 2000\nid: 1-0\ndata: x\n\n");
     assert!(body.is_finished());
 }
 
