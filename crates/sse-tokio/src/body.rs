@@ -144,7 +144,7 @@ mod tests {
         let events = futures_util::stream::iter([Event::new("a"), Event::new("b")]);
         let body = SseBody::from_stream_with(events, &options(Duration::from_secs(1)));
         let bytes = BodyExt::collect(body).await.unwrap().to_bytes();
-        assert_eq!(&bytes[..], b"retry: 250\n\ndata: a\n\ndata: b\n\n");
+        assert_eq!(&bytes[..], b"retry: 250\ndata: a\n\ndata: b\n\n");
     }
 
     #[tokio::test(start_paused = true)]
@@ -153,9 +153,9 @@ mod tests {
         let stream =
             futures_util::stream::unfold(rx, |mut rx| async { rx.recv().await.map(|e| (e, rx)) });
         let mut body = SseBody::from_stream_with(stream, &options(Duration::from_secs(10)));
-        assert_eq!(&body.next().await.unwrap().unwrap()[..], b"retry: 250\n\n");
+        assert_eq!(&body.next().await.unwrap().unwrap()[..], b"retry: 250\n");
         // Paused clock: the runtime jumps to the keep-alive deadline.
-        assert_eq!(&body.next().await.unwrap().unwrap()[..], b":\n\n");
+        assert_eq!(&body.next().await.unwrap().unwrap()[..], b":\n");
         tx.send(Event::new("x")).await.unwrap();
         assert_eq!(&body.next().await.unwrap().unwrap()[..], b"data: x\n\n");
         drop(tx);
@@ -174,7 +174,7 @@ mod tests {
         ])
         .chain(futures_util::stream::pending());
         let mut body = SseBody::from_stream_with(items, &options(Duration::from_secs(1)));
-        assert_eq!(&body.next().await.unwrap().unwrap()[..], b"retry: 250\n\n");
+        assert_eq!(&body.next().await.unwrap().unwrap()[..], b"retry: 250\n");
         writer.write_all(b"part1").await.unwrap();
         assert_eq!(&body.next().await.unwrap().unwrap()[..], b"data: part1");
         // Ten keep-alive intervals pass while the event is open: nothing is sent.
@@ -185,6 +185,6 @@ mod tests {
         assert_eq!(&body.next().await.unwrap().unwrap()[..], b"\ndata: part2");
         assert_eq!(&body.next().await.unwrap().unwrap()[..], b"\n\n");
         assert_eq!(&body.next().await.unwrap().unwrap()[..], b"data: after\n\n");
-        assert_eq!(&body.next().await.unwrap().unwrap()[..], b":\n\n");
+        assert_eq!(&body.next().await.unwrap().unwrap()[..], b":\n");
     }
 }

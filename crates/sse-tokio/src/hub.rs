@@ -68,10 +68,10 @@ mod tests {
         let mut body = SseBody::subscribe(&hub, TopicFilter::all(), Some(&first)).unwrap();
         assert_eq!(body.source().replay(), Replay::Resumed { missed: 1 });
         assert_eq!(hub.stats().subscribers, 1);
-        assert_eq!(&body.next().await.unwrap().unwrap()[..], b"retry: 1000\n\n");
+        assert_eq!(&body.next().await.unwrap().unwrap()[..], b"retry: 1000\n");
         let replayed = body.next().await.unwrap().unwrap();
         assert!(replayed.ends_with(b"data: 2\n\n"), "{replayed:?}");
-        assert_eq!(&body.next().await.unwrap().unwrap()[..], b":\n\n");
+        assert_eq!(&body.next().await.unwrap().unwrap()[..], b":\n");
         hub.publish(&topic, Event::new("3")).unwrap();
         assert!(
             body.next()

@@ -66,7 +66,7 @@ mod tests {
         assert_eq!(options.retry_hint(), Some(Duration::from_millis(2500)));
         assert_eq!(
             &options.preamble().unwrap()[..],
-            b": sse hub\n\nretry: 2500\n\n"
+            b": sse hub\nretry: 2500\n"
         );
     }
 }
