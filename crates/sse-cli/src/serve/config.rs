@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use http::HeaderValue;
+use sse_core::hub::GapPolicy;
 
 use super::auth::{PublishAccess, SubscribeAccess, Token};
 use crate::cli::ServeArgs;
@@ -102,6 +103,8 @@ pub struct HubSettings {
     pub keep_alive: Option<Duration>,
     /// `retry:` hint sent at the start of each stream.
     pub retry: Option<Duration>,
+    /// Where a resume across a gap starts (`--on-gap`).
+    pub on_gap: GapPolicy,
 }
 
 impl Default for HubSettings {
@@ -112,6 +115,7 @@ impl Default for HubSettings {
             max_subscribers: 10_000,
             keep_alive: Some(Duration::from_secs(15)),
             retry: None,
+            on_gap: GapPolicy::Earliest,
         }
     }
 }
@@ -197,6 +201,7 @@ impl ServeConfig {
                 max_subscribers: args.max_subscribers,
                 keep_alive,
                 retry: args.retry,
+                on_gap: args.on_gap,
             })
             .max_event(args.max_event))
     }
