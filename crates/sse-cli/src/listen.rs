@@ -4,8 +4,9 @@
 //! (reconnections with their cause and delay, the reason for stopping) goes to standard
 //! error, one line each. A gap event (type `sse-gap`: the server could not resume from
 //! the last event id, so events were missed) is printed like any other event and also
-//! warned about on standard error; it does not count toward `--count`. Exit codes: 0 after `--count` events, when the server answers
-//! `204 No Content`, or when the stream ends under `--no-reconnect`; 1 with a one-line
+//! warned about on standard error; it does not count toward `--count`. Exit codes: 0
+//! after `--count` events, when the server answers `204 No Content`, or when the
+//! stream ends under `--no-reconnect`; 1 with a one-line
 //! reason when connecting fails for good, the response is invalid (status other than
 //! 200, content type other than `text/event-stream`), retries run out or the stream
 //! breaks the decoder's limits; 2 for invalid arguments.
