@@ -183,6 +183,17 @@ fn lag_then_resume(server: &Server) -> Counts {
     }
 }
 
+/// Every event published was delivered or lies in the signalled gap; after the resume
+/// came the whole window and the live event.
+fn assert_accounted(counts: &Counts) {
+    assert_eq!(
+        counts.before + counts.after + counts.lost,
+        counts.published,
+        "{counts:?}"
+    );
+    assert_eq!(counts.after, WINDOW + 1, "{counts:?}");
+}
+
 const LAG_ARGS: &[&str] = &["--replay-count", "40", "--keep-alive", "0"];
 
 #[test]
@@ -190,6 +201,7 @@ fn a_stalled_subscriber_resumes_after_one_gap_event_and_loses_nothing_silently()
     let server = serve(None, LAG_ARGS);
     let counts = lag_then_resume(&server);
     eprintln!("in memory: {counts:?}");
+    assert_accounted(&counts);
 }
 
 #[test]
@@ -200,6 +212,7 @@ fn with_redis_a_stalled_subscriber_resumes_after_one_gap_event_and_loses_nothing
     let server = serve(Some(&redis), LAG_ARGS);
     let counts = lag_then_resume(&server);
     eprintln!("with --redis: {counts:?}");
+    assert_accounted(&counts);
 }
 
 /// With `--replay-count 3`: 6 events published, then a client resumes from the first

@@ -237,10 +237,10 @@ fn lenient_and_spec_decoders_see_exactly_the_events_published() {
         assert_eq!(retry, Some(Duration::from_millis(500)));
         // The lenient client starts with no id of its own: give the gap event the id
         // the real client would hold.
-        if let (Some(id), Some(first)) = (last_event_id, lenient.first_mut()) {
-            if first.2.is_empty() {
-                first.2 = id.to_owned();
-            }
+        if let (Some(id), Some(first)) = (last_event_id, lenient.first_mut())
+            && first.2.is_empty()
+        {
+            first.2 = id.to_owned();
         }
         if let (Some(id), Some(first)) = (last_event_id, spec.first().filter(|e| e.0 == "sse-gap"))
         {

@@ -76,10 +76,7 @@ pub async fn frame_after_keep_alives(response: &mut RawResponse, frame: &str) {
     let got = response.read_through(frame.as_bytes()).await.unwrap();
     let got = String::from_utf8(got).unwrap();
     let before = got.strip_suffix(frame).unwrap();
-    assert!(
-        before.split_terminator(":\n").all(str::is_empty),
-        "{got:?}"
-    );
+    assert!(before.split_terminator(":\n").all(str::is_empty), "{got:?}");
 }
 
 /// On a response with a short keep-alive interval and nothing fed: keep-alive
