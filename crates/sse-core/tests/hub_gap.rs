@@ -235,3 +235,30 @@ fn a_stalled_subscriber_of_a_quiet_topic_keeps_its_place() {
     );
     assert!(quiet.poll_frame(&mut cx).is_pending());
 }
+
+#[test]
+fn subscriptions_never_polled_give_back_their_places() {
+    let hub = Hub::builder()
+        .epoch(Epoch::new(1))
+        .window_count(4)
+        .max_subscribers(2)
+        .build();
+    // Subscribed, then never polled at all (a connection whose first write stalls).
+    let never_read: Vec<Subscription> = (0..2)
+        .map(|_| hub.subscribe(TopicFilter::all()).unwrap())
+        .collect();
+    publish(&hub, 4);
+    assert_eq!(
+        hub.subscribe(TopicFilter::all()).unwrap_err(),
+        SubscribeError::Full { max: 2 },
+        "still within the window"
+    );
+    publish(&hub, 1);
+    let mut cx = Context::from_waker(Waker::noop());
+    let mut newcomer = hub.subscribe(TopicFilter::all()).unwrap();
+    assert_eq!(hub.stats().dropped_lagged, 2);
+    publish(&hub, 1);
+    assert!(matches!(newcomer.poll_frame(&mut cx), Poll::Ready(Some(_))));
+    drop(never_read);
+    assert_eq!(hub.stats().subscribers, 1);
+}
