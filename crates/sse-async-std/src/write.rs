@@ -103,7 +103,7 @@ where
 /// let source = EventStream::new(stream::iter([Event::new("x")]));
 /// let mut out = Vec::new();
 /// smol::block_on(write_stream(&mut out, source, &options))?;
-/// assert_eq!(out, b"retry: 1000\n\ndata: x\n\n");
+/// assert_eq!(out, b"retry: 1000\ndata: x\n\n");
 /// # Ok::<(), sse_async_std::WriteError<sse_core::source::BoxError>>(())
 /// ```
 pub async fn write_stream<W, S>(

@@ -47,7 +47,7 @@ fn response_has_sse_headers_retry_hint_and_frames() {
             assert!(lower.contains("cache-control: no-cache\r\n"), "{text}");
             assert!(lower.contains("x-accel-buffering: no\r\n"), "{text}");
             assert!(!lower.contains("content-length"), "{text}");
-            assert!(text.contains("retry: 1500\n\n"), "{text}");
+            assert!(text.contains("retry: 1500\n"), "{text}");
             assert!(text.contains("data: from 41\n\n"), "{text}");
             assert!(text.contains("data: b\n\n"), "{text}");
         });

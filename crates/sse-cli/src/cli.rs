@@ -194,9 +194,17 @@ pub struct ServeArgs {
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub retry: Option<Duration>,
 
-    /// Most subscribers at once; more get 503 Service Unavailable.
+    /// Most subscribers at once; more get 503 Service Unavailable. A subscriber that
+    /// stopped reading and fell behind the replay window gives back its place.
     #[arg(long, value_name = "N", default_value_t = 10_000)]
     pub max_subscribers: usize,
+
+    /// Where a client resumes when its Last-Event-ID is older than the replay window or
+    /// not one of this hub's: `earliest` replays every event still in the window,
+    /// `latest` starts live. Either way the stream starts with an `sse-gap` event whose
+    /// JSON data says what was missed.
+    #[arg(long, value_name = "POLICY", default_value = "earliest")]
+    pub on_gap: sse_core::hub::GapPolicy,
 
     /// Largest event a publish may carry (body plus type), in bytes; larger gets 400.
     #[arg(long, value_name = "BYTES", value_parser = parse_size, default_value = "1MiB")]

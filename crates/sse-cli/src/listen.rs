@@ -2,8 +2,11 @@
 //!
 //! Events go to standard output ([`crate::output`] formats); the connection's story
 //! (reconnections with their cause and delay, the reason for stopping) goes to standard
-//! error, one line each. Exit codes: 0 after `--count` events, when the server answers
-//! `204 No Content`, or when the stream ends under `--no-reconnect`; 1 with a one-line
+//! error, one line each. A gap event (type `sse-gap`: the server could not resume from
+//! the last event id, so events were missed) is printed like any other event and also
+//! warned about on standard error; it does not count toward `--count`. Exit codes: 0
+//! after `--count` events, when the server answers `204 No Content`, or when the
+//! stream ends under `--no-reconnect`; 1 with a one-line
 //! reason when connecting fails for good, the response is invalid (status other than
 //! 200, content type other than `text/event-stream`), retries run out or the stream
 //! breaks the decoder's limits; 2 for invalid arguments.
@@ -16,12 +19,13 @@ use std::time::Duration;
 use bytes::Bytes;
 use futures_core::Stream;
 use http::{Method, Request};
+use sse_core::hub::GAP_EVENT_TYPE;
 use sse_core::{ClientConfig, Disconnect, EventId, StopReason};
 use sse_tokio::client::{EventSource, SourceEvent};
 
 use crate::cli::ListenArgs;
 use crate::exit::Failure;
-use crate::output::{EventPrinter, EventView, Format};
+use crate::output::{EventPrinter, EventView, Format, gap_warning};
 
 /// Runs `sse listen` until it has what it came for or the stream fails for good.
 pub async fn run(args: ListenArgs) -> Result<(), Failure> {
@@ -99,6 +103,10 @@ pub async fn listen<W: Write>(
                     Ok(()) => {}
                     Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(()),
                     Err(e) => return Err(Failure::runtime(format!("sse listen: output: {e}"))),
+                }
+                if event.event_type() == GAP_EVENT_TYPE {
+                    eprintln!("sse listen: warning: {}", gap_warning(event.data()));
+                    continue;
                 }
                 received += 1;
                 if args.count.is_some_and(|count| received >= count) {

@@ -39,6 +39,49 @@ impl<'a> From<&'a sse_core::MessageEvent> for EventView<'a> {
     }
 }
 
+/// The JSON data of a gap event (see `sse_core::hub`'s gap docs).
+#[derive(serde::Deserialize)]
+struct GapView {
+    reason: String,
+    last_event_id: String,
+    resumed_from: Option<String>,
+}
+
+/// A one-line warning for a gap event with `data`: which events were missed.
+///
+/// ```
+/// use sse_cli::output::gap_warning;
+///
+/// let data = r#"{"reason":"expired","last_event_id":"a-1","resumed_from":"a-9"}"#;
+/// assert_eq!(
+///     gap_warning(data),
+///     "events were missed: the server no longer has the events after `a-1`; \
+///      resumed from `a-9`, so the events between were lost"
+/// );
+/// ```
+pub fn gap_warning(data: &str) -> String {
+    let Ok(gap) = serde_json::from_str::<GapView>(data) else {
+        return format!(
+            "events may have been missed (gap event: {})",
+            escape_controls(&data.replace('\n', " "))
+        );
+    };
+    let last = escape_controls(&gap.last_event_id);
+    let cause = match gap.reason.as_str() {
+        "expired" => format!("the server no longer has the events after `{last}`"),
+        "unknown" => format!("the server does not know the last event id `{last}`"),
+        other => format!("`{}` for last event id `{last}`", escape_controls(other)),
+    };
+    let resumed = match &gap.resumed_from {
+        Some(id) => format!(
+            "resumed from `{}`, so the events between were lost",
+            escape_controls(id)
+        ),
+        None => "resumed with the next new event".to_owned(),
+    };
+    format!("events were missed: {cause}; {resumed}")
+}
+
 #[derive(Serialize)]
 struct RetryView {
     retry: u128,

@@ -64,6 +64,12 @@ fn silent_and_half_sent_heads_are_closed_by_the_header_timeout() {
     );
     // A connection that completes its head in time is served.
     assert_eq!(get(server.addr, "/status", &[]).status, 200);
+    // Both closures are counted in /metrics.
+    let metrics = get(server.addr, "/metrics", &[]).text();
+    assert!(
+        metrics.contains("sse_connections_timed_out_total 2\n"),
+        "{metrics}"
+    );
 }
 
 #[test]

@@ -45,7 +45,9 @@
 //!   and `url` implements it.
 //!
 //! Without `std`, the `futures` feature alone gives [`decode::EventsExt`]. The optional
-//! `json` feature adds `serde` and `serde_json` for `Event::json`; `tracing` adds `tracing` for the client driver's spans and events. Both are off by default so
+//! `json` feature adds `serde` and `serde_json` for `Event::json`; `tracing` adds `tracing` for the client driver's spans and events and for what the
+//! hub decides about subscribers (lag drops, resumes across a gap, refusals at the
+//! subscriber limit). Both are off by default so
 //! the protocol core stays free of them.
 //!
 //! # `no_std`

@@ -10,9 +10,20 @@
 //! Rules it keeps:
 //! - The preamble (an optional initial comment, so proxies flush headers early, then an
 //!   optional `retry:` hint) goes first, as one chunk.
-//! - A keep-alive frame goes only when nothing was sent for the keep-alive interval,
-//!   and only between whole frames: never while the source is in the middle of one
-//!   (say, an event whose data is being streamed from a reader).
+//! - A keep-alive goes only when nothing was sent for the keep-alive interval, and only
+//!   between whole frames: never while the source is in the middle of one (say, an
+//!   event whose data is being streamed from a reader).
+//! - Every blank line sent ends a block that carries an event. The keep-alive is a
+//!   lone comment line (`:\n`, or `: text\n`) with no blank line after it, and the
+//!   preamble's comment and `retry:` lines have none either: they join the block of
+//!   the first event. This is neutral for a client that follows the spec (comments are
+//!   ignored wherever they stand, `retry:` takes effect as soon as it is read, and a
+//!   block without data dispatches nothing), and it keeps popular lenient clients
+//!   correct: the openai Python SDK's decoder and httpx-sse dispatch an *empty* event at
+//!   any blank line once an id has been seen or when the block held `retry:`, which a
+//!   stand-alone `:\n\n` or `retry: N\n\n` would trigger (the openai SDK then fails to
+//!   parse `""` as JSON). A keep-alive set with [`KeepAlive::event`] is a whole event
+//!   (with a `data:` line) and ends with its blank line.
 //! - The stream ends when the source ends; a source error is passed on once, then the
 //!   stream ends.
 
@@ -22,39 +33,42 @@ use std::time::Instant;
 
 use bytes::{Bytes, BytesMut};
 
-use crate::encode::{Frame, encode_into};
+use crate::encode::Frame;
 use crate::event::{Event, EventType};
 
 /// What a keep-alive is and how often it is sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeepAlive {
     interval: Duration,
-    frame: Frame,
+    bytes: Bytes,
 }
 
 impl KeepAlive {
     /// The default interval: 15 seconds, below the idle timeouts of common proxies.
     pub const DEFAULT_INTERVAL: Duration = Duration::from_secs(15);
 
-    /// An empty comment (`:\n\n`) after `interval` of silence. An interval of zero is
-    /// raised to one millisecond.
+    /// A lone empty comment line (`:\n`, no blank line after it: see the
+    /// [module docs](self)) after `interval` of silence. An interval of zero is raised
+    /// to one millisecond.
     pub fn new(interval: Duration) -> Self {
         KeepAlive {
             interval: interval.max(Duration::from_millis(1)),
-            frame: Frame::keep_alive(),
+            bytes: Bytes::from_static(b":\n"),
         }
     }
 
-    /// Sends a comment with `text` instead of the empty comment.
+    /// Sends a comment with `text` (`: text\n`, one line per line of `text`, no blank
+    /// line) instead of the empty comment.
     pub fn comment(mut self, text: impl AsRef<[u8]>) -> Self {
-        self.frame = Frame::comment(text);
+        self.bytes = lines_only(&Frame::comment(text));
         self
     }
 
     /// Sends an event of type `event` with empty data instead of a comment, so browser
-    /// code can listen for it and detect a stale connection.
+    /// code can listen for it and detect a stale connection (a whole event, ending with
+    /// its blank line).
     pub fn event(mut self, event: EventType) -> Self {
-        self.frame = Frame::encode(&Event::new(Bytes::new()).with_type(event));
+        self.bytes = Frame::encode(&Event::new(Bytes::new()).with_type(event)).into_bytes();
         self
     }
 
@@ -63,10 +77,16 @@ impl KeepAlive {
         self.interval
     }
 
-    /// The frame that is sent.
-    pub fn frame(&self) -> &Frame {
-        &self.frame
+    /// The bytes that are sent.
+    pub fn bytes(&self) -> &Bytes {
+        &self.bytes
     }
+}
+
+/// A frame's lines without the blank line that ends it: they join the next block.
+fn lines_only(frame: &Frame) -> Bytes {
+    let bytes = frame.as_bytes();
+    bytes.slice(..bytes.len().saturating_sub(1))
 }
 
 impl Default for KeepAlive {
@@ -85,7 +105,8 @@ impl Default for KeepAlive {
 ///     .keep_alive(Some(KeepAlive::new(Duration::from_secs(10))))
 ///     .retry(Duration::from_secs(2))
 ///     .initial_comment("ok");
-/// assert_eq!(&options.preamble().unwrap()[..], b": ok\n\nretry: 2000\n\n");
+/// // No blank line: these lines join the first event's block.
+/// assert_eq!(&options.preamble().unwrap()[..], b": ok\nretry: 2000\n");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StreamOptions {
@@ -136,7 +157,9 @@ impl StreamOptions {
         self.retry
     }
 
-    /// The bytes sent before anything else (encoded once, shared by every stream).
+    /// The bytes sent before anything else (encoded once, shared by every stream): the
+    /// comment and `retry:` lines, with no blank line, so they join the first event's
+    /// block (see the [module docs](self)).
     pub fn preamble(&self) -> Option<&Bytes> {
         self.preamble.as_ref()
     }
@@ -144,10 +167,10 @@ impl StreamOptions {
     fn rebuild_preamble(mut self) -> Self {
         let mut out = BytesMut::new();
         if let Some(text) = &self.initial_comment {
-            out.extend_from_slice(Frame::comment(text).as_bytes());
+            out.extend_from_slice(&lines_only(&Frame::comment(text)));
         }
         if let Some(retry) = self.retry {
-            encode_into(&Event::default().with_retry(retry), &mut out);
+            out.extend_from_slice(&lines_only(&Frame::retry(retry)));
         }
         self.preamble = (!out.is_empty()).then(|| out.freeze());
         self
@@ -372,7 +395,7 @@ impl<S: FrameSource, T: Timer> FrameStream<S, T> {
                 self.timer.reset(now + interval);
                 continue;
             }
-            let frame = keep_alive.frame.as_bytes().clone();
+            let frame = keep_alive.bytes.clone();
             self.timer.reset(now + interval);
             self.last_sent = now;
             return Poll::Ready(Some(Ok(frame)));
@@ -479,7 +502,7 @@ mod tests {
             .initial_comment("hi")
             .retry(Duration::from_millis(1500));
         let mut h = Harness::new(&options, alloc::vec![frame("a")]);
-        assert_eq!(h.drain().0, b": hi\n\nretry: 1500\n\ndata: a\n\n");
+        assert_eq!(h.drain().0, b": hi\nretry: 1500\ndata: a\n\n");
     }
 
     #[test]
@@ -489,7 +512,7 @@ mod tests {
         h.advance(9 * SEC);
         assert_eq!(h.drain().0, b"");
         h.advance(SEC);
-        assert_eq!(h.drain().0, b":\n\n");
+        assert_eq!(h.drain().0, b":\n");
         // A frame at t=15 pushes the next keep-alive to t=25, not t=20.
         h.advance(5 * SEC);
         h.stream.source_mut().chunks.push_back(frame("x"));
@@ -497,7 +520,7 @@ mod tests {
         h.advance(5 * SEC);
         assert_eq!(h.drain().0, b"");
         h.advance(5 * SEC);
-        assert_eq!(h.drain().0, b":\n\n");
+        assert_eq!(h.drain().0, b":\n");
     }
 
     #[test]
@@ -514,7 +537,7 @@ mod tests {
             .push_back(Chunk::part(Bytes::from_static(b"\n\n"), true));
         assert_eq!(h.drain().0, b"\n\n");
         h.advance(SEC);
-        assert_eq!(h.drain().0, b":\n\n");
+        assert_eq!(h.drain().0, b":\n");
     }
 
     #[test]

@@ -8,8 +8,8 @@ use std::task::{Context, Poll, Wake, Waker};
 use std::time::{Duration, Instant};
 
 use sse_core::hub::{
-    EndReason, Epoch, Hub, ManualClock, Position, PublishError, Replay, ReplayStore, Stamp,
-    StoreError, SubscribeError, Subscription, Topic, TopicFilter, TryFrameError,
+    EndReason, Epoch, GapPolicy, Hub, ManualClock, Position, PublishError, Replay, ReplayStore,
+    Stamp, StoreError, SubscribeError, Subscription, Topic, TopicFilter, TryFrameError,
 };
 use sse_core::stream::{FrameStream, KeepAlive, StreamOptions, Timer};
 use sse_core::{Event, EventId, Frame};
@@ -117,9 +117,24 @@ fn resume_gets_the_missed_events_of_its_topics_then_live() {
     assert_eq!(hub.stats().replays_resumed, 2);
 }
 
+/// The gap event's JSON data, as the hub writes it.
+fn gap_data(reason: &str, sent: &str, resumed_from: Option<&EventId>) -> String {
+    let from = resumed_from.map_or("null".to_owned(), |id| format!("\"{}\"", id.as_str()));
+    format!(r#"{{"reason":"{reason}","last_event_id":"{sent}","resumed_from":{from}}}"#)
+}
+
+/// Asserts that `frame` is the gap event with this data.
+fn assert_gap(frame: &Frame, data: &str) {
+    let text = std::str::from_utf8(frame.as_bytes()).unwrap();
+    assert_eq!(text, format!("event: sse-gap\ndata: {data}\n\n"));
+}
+
 #[test]
-fn unknown_ids_start_live() {
-    let hub = hub();
+fn unknown_ids_start_live_with_the_latest_policy() {
+    let hub = Hub::builder()
+        .epoch(Epoch::new(36 * 36))
+        .on_gap(GapPolicy::Latest)
+        .build();
     publish(&hub, "t", "old");
     let other_epoch = Hub::builder()
         .epoch(Epoch::new(5))
@@ -136,13 +151,79 @@ fn unknown_ids_start_live() {
     ] {
         let id = EventId::new(id).unwrap();
         let mut sub = hub.subscribe_from(TopicFilter::all(), Some(&id)).unwrap();
-        assert_eq!(sub.replay(), Replay::Unknown, "{id:?}");
+        let replay = Replay::Unknown {
+            resumed_from: None,
+            replayed: 0,
+        };
+        assert_eq!(sub.replay(), replay, "{id:?}");
         publish(&hub, "t", "live");
-        assert_eq!(data(&drain(&mut sub)), ["live"]);
+        let frames = drain(&mut sub);
+        assert_gap(&frames[0], &gap_data("unknown", id.as_str(), None));
+        assert_eq!(data(&frames[1..]), ["live"]);
     }
-    assert_eq!(hub.stats().replays_unknown, 6);
+    let stats = hub.stats();
+    assert_eq!((stats.replays_unknown, stats.gaps_signalled), (6, 6));
     let fresh = hub.subscribe(TopicFilter::all()).unwrap();
     assert_eq!(fresh.replay(), Replay::Fresh);
+}
+
+#[test]
+fn unknown_ids_replay_the_window_after_the_gap_event() {
+    // The window keeps events 1 to 4: `b`'s 1 leaves it first, which `a` does not miss.
+    let hub = Hub::builder().epoch(Epoch::new(1)).window_count(4).build();
+    let ids: Vec<_> = (0..5)
+        .map(|i| publish(&hub, if i % 2 == 0 { "a" } else { "b" }, &i.to_string()))
+        .collect();
+    let sent = EventId::new("not \"ours\"").unwrap();
+    let mut sub = hub.subscribe_from(filter("a"), Some(&sent)).unwrap();
+    let replay = Replay::Unknown {
+        resumed_from: Some(ids[2].clone()),
+        replayed: 2,
+    };
+    assert_eq!(sub.replay(), replay);
+    assert!(sub.replay().is_gap());
+    assert_eq!(sub.replay().resumed_from(), Some(&ids[2]));
+    publish(&hub, "a", "live");
+    let frames = drain(&mut sub);
+    let sent_json = r#"not \"ours\""#;
+    assert_gap(&frames[0], &gap_data("unknown", sent_json, Some(&ids[2])));
+    assert_eq!(data(&frames[1..]), ["2", "4", "live"]);
+    // Nothing in the window for its topics: resumed from nothing, then live.
+    let mut quiet = hub.subscribe_from(filter("c"), Some(&sent)).unwrap();
+    publish(&hub, "c", "c1");
+    let frames = drain(&mut quiet);
+    assert_gap(&frames[0], &gap_data("unknown", sent_json, None));
+    assert_eq!(data(&frames[1..]), ["c1"]);
+}
+
+#[test]
+fn gap_events_can_be_renamed_or_turned_off() {
+    let renamed = Hub::builder()
+        .epoch(Epoch::new(1))
+        .gap_event(Some(sse_core::EventType::new("resync").unwrap()))
+        .build();
+    let id = publish(&renamed, "t", "x");
+    let sent = EventId::new("junk").unwrap();
+    let mut sub = renamed
+        .subscribe_from(TopicFilter::all(), Some(&sent))
+        .unwrap();
+    let frames = drain(&mut sub);
+    let text = std::str::from_utf8(frames[0].as_bytes()).unwrap();
+    assert!(text.starts_with("event: resync\ndata: {"), "{text}");
+    assert_eq!(data(&frames[1..]), ["x"]);
+
+    let silent = Hub::builder().epoch(Epoch::new(1)).gap_event(None).build();
+    publish(&silent, "t", "x");
+    let mut sub = silent
+        .subscribe_from(TopicFilter::all(), Some(&sent))
+        .unwrap();
+    let replay = Replay::Unknown {
+        resumed_from: Some(id),
+        replayed: 1,
+    };
+    assert_eq!(sub.replay(), replay, "still reported to the application");
+    assert_eq!(data(&drain(&mut sub)), ["x"]);
+    assert_eq!(silent.stats().gaps_signalled, 0);
 }
 
 #[test]
@@ -152,8 +233,17 @@ fn ids_older_than_the_window_are_expired() {
     let mut sub = hub
         .subscribe_from(TopicFilter::all(), Some(&ids[1]))
         .unwrap();
-    assert_eq!(sub.replay(), Replay::Expired);
-    assert!(drain(&mut sub).is_empty(), "starts live");
+    let replay = Replay::Expired {
+        resumed_from: Some(ids[3].clone()),
+        replayed: 3,
+    };
+    assert_eq!(sub.replay(), replay);
+    let frames = drain(&mut sub);
+    assert_gap(
+        &frames[0],
+        &gap_data("expired", ids[1].as_str(), Some(&ids[3])),
+    );
+    assert_eq!(data(&frames[1..]), ["3", "4", "5"], "the whole window");
     // The newest evicted id is still a clean resume: everything after it is kept.
     let mut edge = hub
         .subscribe_from(TopicFilter::all(), Some(&ids[2]))
@@ -183,7 +273,11 @@ fn window_trims_by_age_on_publish_and_on_subscribe() {
     publish(&hub, "t", "newest");
     assert_eq!(hub.stats().window_len, 1, "publishing trims too");
     let sub = hub.subscribe_from(TopicFilter::all(), Some(&old)).unwrap();
-    assert_eq!(sub.replay(), Replay::Expired);
+    assert!(
+        matches!(sub.replay(), Replay::Expired { replayed: 1, .. }),
+        "{:?}",
+        sub.replay()
+    );
 }
 
 #[test]
@@ -204,10 +298,18 @@ fn a_subscriber_that_falls_behind_ends_with_lagged() {
     let stats = hub.stats();
     assert_eq!((stats.dropped_lagged, stats.subscribers), (1, 0));
     // The client comes back with its last id and is told it missed events.
-    let back = hub
+    let mut back = hub
         .subscribe_from(TopicFilter::all(), Some(&ids[1]))
         .unwrap();
-    assert_eq!(back.replay(), Replay::Expired);
+    let first_kept = EventId::new("1-96").unwrap();
+    let replay = Replay::Expired {
+        resumed_from: Some(first_kept.clone()),
+        replayed: 4,
+    };
+    assert_eq!(back.replay(), replay);
+    let frames = drain(&mut back);
+    assert_gap(&frames[0], &gap_data("expired", "1-1", Some(&first_kept)));
+    assert_eq!(data(&frames[1..]), ["96", "97", "98", "99"]);
 }
 
 fn next(sub: &mut Subscription, cx: &mut Context<'_>) -> Frame {
@@ -446,7 +548,7 @@ fn a_subscription_is_the_source_of_a_frame_stream() {
     while let Poll::Ready(Some(Ok(bytes))) = body.poll_next(&mut cx) {
         out.extend_from_slice(&bytes);
     }
-    assert_eq!(out, b"retry: 2000\n\nid: 1-0\ndata: x\n\n");
+    assert_eq!(out, b"retry: 2000\nid: 1-0\ndata: x\n\n");
     assert!(body.is_finished());
 }
 

@@ -2,7 +2,9 @@
 //! published id, from a bad id), polling and dropping, every subscriber receives
 //! exactly the events of its topics after its starting point, in order, with no gap
 //! and no duplicate; it reports the replay outcome a simple model predicts; and it ends
-//! with `Lagged` only when the next event it needs has left the window.
+//! with `Lagged` only when the next event it needs has left the window. A subscriber
+//! whose id cannot be honoured gets the gap event first, then every event of its topics
+//! still in the window (after its id, for an expired one).
 // The hub and the client state machine need the `std` feature.
 #![cfg(feature = "std")]
 
@@ -53,6 +55,8 @@ struct Subscriber {
     filter: TopicFilter,
     /// Index of the first published event it may still receive.
     next: usize,
+    /// The gap event's data, still to come first.
+    gap: Option<String>,
 }
 
 struct Model {
@@ -82,30 +86,70 @@ impl Model {
         self.published.push(topic);
     }
 
+    /// Where a subscription across a gap starts (from index `from` on), its
+    /// `Replay`, and its gap event's data.
+    fn across_gap(
+        &self,
+        filter: &TopicFilter,
+        reason: &str,
+        sent: &str,
+        from: usize,
+    ) -> (Replay, usize, String) {
+        let from = from.max(self.first_retained());
+        let first = self.next_matching(filter, from);
+        let resumed_from = first.map(|i| EventId::new(format!("1-{i}")).unwrap());
+        let replayed = (from..self.published.len())
+            .filter(|&i| filter.matches(&self.published[i]))
+            .count();
+        let json = match &resumed_from {
+            Some(id) => format!("\"{}\"", id.as_str()),
+            None => "null".to_owned(),
+        };
+        let data =
+            format!(r#"{{"reason":"{reason}","last_event_id":"{sent}","resumed_from":{json}}}"#);
+        let replay = if reason == "expired" {
+            Replay::Expired {
+                resumed_from,
+                replayed,
+            }
+        } else {
+            Replay::Unknown {
+                resumed_from,
+                replayed,
+            }
+        };
+        (replay, first.unwrap_or(self.published.len()), data)
+    }
+
     fn subscribe(&mut self, f: usize, from: &From) {
         let filter = TopicFilter::parse_list(FILTERS[f]).unwrap();
         let total = self.published.len();
-        let (id, expected_replay, next) = match *from {
-            From::Fresh => (None, Replay::Fresh, total),
-            From::Published(_) if total == 0 => (None, Replay::Fresh, total),
+        let (id, expected_replay, next, gap) = match *from {
+            From::Fresh => (None, Replay::Fresh, total, None),
+            From::Published(_) if total == 0 => (None, Replay::Fresh, total, None),
             From::Published(k) => {
                 let k = k % total;
+                let id = format!("1-{k}");
                 // The newest evicted event is `first_retained - 1`; resuming from
                 // before it would skip it.
-                let expired = k + 1 < self.first_retained();
-                let replay = if expired {
-                    Replay::Expired
+                if k + 1 < self.first_retained() {
+                    let (replay, next, gap) = self.across_gap(&filter, "expired", &id, k + 1);
+                    (Some(id), replay, next, Some(gap))
                 } else {
                     let missed = (k + 1..total)
                         .filter(|&i| filter.matches(&self.published[i]))
                         .count();
-                    Replay::Resumed { missed }
-                };
-                let next = if expired { total } else { k + 1 };
-                (Some(format!("1-{k}")), replay, next)
+                    (Some(id), Replay::Resumed { missed }, k + 1, None)
+                }
             }
-            From::Garbage => (Some("x-1".to_owned()), Replay::Unknown, total),
-            From::Future => (Some(format!("1-{}", total + 3)), Replay::Unknown, total),
+            From::Garbage | From::Future => {
+                let id = match from {
+                    From::Garbage => "x-1".to_owned(),
+                    _ => format!("1-{}", total + 3),
+                };
+                let (replay, next, gap) = self.across_gap(&filter, "unknown", &id, 0);
+                (Some(id), replay, next, Some(gap))
+            }
         };
         let id = id.map(|id| EventId::new(id).unwrap());
         let sub = self
@@ -117,7 +161,12 @@ impl Model {
             expected_replay,
             "{from:?} with {total} published"
         );
-        self.subs.push(Subscriber { sub, filter, next });
+        self.subs.push(Subscriber {
+            sub,
+            filter,
+            next,
+            gap,
+        });
     }
 
     fn poll(&mut self, s: usize, times: usize) {
@@ -133,6 +182,10 @@ impl Model {
             match polled {
                 Poll::Ready(Some(frame)) => {
                     let text = std::str::from_utf8(frame.as_bytes()).unwrap();
+                    if let Some(gap) = self.subs[s].gap.take() {
+                        assert_eq!(text, format!("event: sse-gap\ndata: {gap}\n\n"));
+                        continue;
+                    }
                     let seq: usize = text
                         .strip_prefix("id: 1-")
                         .and_then(|rest| rest.split('\n').next())

@@ -83,7 +83,10 @@ fn aged_stamps_leave_the_window_when_they_reach_its_age_not_later() {
     let from_start = hub
         .subscribe_from(TopicFilter::all(), Some(&id("0-0")))
         .unwrap();
-    assert_eq!(from_start.replay(), Replay::Expired);
+    assert!(matches!(
+        from_start.replay(),
+        Replay::Expired { replayed: 1, .. }
+    ));
     let mut from_first = hub
         .subscribe_from(TopicFilter::all(), Some(&id("1-0")))
         .unwrap();
@@ -98,7 +101,11 @@ fn marked_trimmed_history_is_expired_and_later_entries_resume() {
     let before = hub
         .subscribe_from(TopicFilter::all(), Some(&id("3-0")))
         .unwrap();
-    assert_eq!(before.replay(), Replay::Unknown);
+    let nothing = Replay::Unknown {
+        resumed_from: None,
+        replayed: 0,
+    };
+    assert_eq!(before.replay(), nothing);
     // The log kept entries from 5-0 on.
     hub.mark_trimmed(Position::new(4, u64::MAX));
     hub.ingest(stamp(5, 0), &topic(), Event::from("a")).unwrap();
@@ -106,7 +113,11 @@ fn marked_trimmed_history_is_expired_and_later_entries_resume() {
     let trimmed = hub
         .subscribe_from(TopicFilter::all(), Some(&id("3-0")))
         .unwrap();
-    assert_eq!(trimmed.replay(), Replay::Expired);
+    let from_a = Replay::Expired {
+        resumed_from: Some(id("5-0")),
+        replayed: 2,
+    };
+    assert_eq!(trimmed.replay(), from_a);
     let mut kept = hub
         .subscribe_from(TopicFilter::all(), Some(&id("5-0")))
         .unwrap();
@@ -125,10 +136,22 @@ fn marked_trimmed_history_is_expired_and_later_entries_resume() {
     );
     hub.ingest(stamp(10, 0), &topic(), Event::from("c"))
         .unwrap();
-    let across = hub
+    let mut across = hub
         .subscribe_from(TopicFilter::all(), Some(&id("6-0")))
         .unwrap();
-    assert_eq!(across.replay(), Replay::Expired, "no resume across a gap");
+    let after_gap = Replay::Expired {
+        resumed_from: Some(id("10-0")),
+        replayed: 1,
+    };
+    assert_eq!(across.replay(), after_gap, "no resume across a gap");
+    // The gap event, then what follows the gap: nothing from before it again.
+    assert_eq!(
+        data(&mut across),
+        [
+            r#"{"reason":"expired","last_event_id":"6-0","resumed_from":"10-0"}"#,
+            "c"
+        ]
+    );
     let mut after = hub
         .subscribe_from(TopicFilter::all(), Some(&id("9-0")))
         .unwrap();

@@ -134,11 +134,13 @@ fn memory_per_subscriber_is_small() {
     let mut again: Vec<Subscription> = Vec::with_capacity(N);
     let before_again = live();
     again.extend((0..N).map(|_| hub.subscribe(head.clone()).unwrap()));
-    // Only each subscriber's small per-entry index is new.
+    // Only each subscriber's small per-entry index and its progress tracker (a cursor
+    // and a state, shared with the hub so a stalled subscriber's place can be given
+    // back) are new.
     let reused = live() - before_again;
     drop(again);
     assert!(
-        reused < (N * 16) as isize,
+        reused < (N * 48) as isize,
         "slots are reused: {reused} new bytes for {N} subscribers"
     );
 }

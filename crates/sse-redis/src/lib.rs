@@ -36,7 +36,10 @@
 //! like the in-memory store: events after it still kept → `Replay::Resumed` with those
 //! events (filtered by the subscription's topics), then the live feed, without gap or
 //! duplicate (replay and live are one walk over the window); trimmed away →
-//! `Replay::Expired`; not a stream id → `Replay::Unknown`. Another option, reading the
+//! `Replay::Expired`; not a stream id → `Replay::Unknown`. Either of the last two is a
+//! gap: the subscription starts with the hub's gap event and then, by the hub's gap
+//! policy, with the oldest event kept (`resumed_from`) or live, as with the in-memory
+//! store (see `sse_core::hub`'s gap docs). Another option, reading the
 //! range from Redis when the window does not have it, would need an asynchronous
 //! subscribe in every adapter; the window has to exist anyway (it is what subscribers
 //! read from), and mirroring costs each process the window's memory, which it already
@@ -53,7 +56,8 @@
 //!   next publish.
 //! - If the reader was away so long that entries it never read were trimmed (another
 //!   process went on publishing during a partition), it records the gap
-//!   ([`ReaderStatus::gaps`]) and no resume crosses it (`Replay::Expired`). Subscribers
+//!   ([`ReaderStatus::gaps`]) and no resume crosses it silently (`Replay::Expired`,
+//!   with the gap event). Subscribers
 //!   connected through the gap are not ended: see "Left out" below.
 //! - `Hub::publish` on the local hub fails with `PublishError::Store` telling the
 //!   caller to use [`RedisHub::publish`]: an event must go through the stream to reach
@@ -82,7 +86,9 @@
 //!   outage to ride out.
 //! - A `Last-Event-ID` newer than anything this process's reader has read (a client
 //!   that saw an event on another process, then reconnects here while this reader lags,
-//!   say while it reconnects) is `Replay::Unknown` and starts live.
+//!   say while it reconnects) is `Replay::Unknown`: a gap event, then what the gap
+//!   policy says (with `Earliest`, the whole window, so the client may get events it
+//!   already saw).
 //! - Redis Cluster and Sentinel: one stream lives on one node; use a plain URL.
 //!
 //! # Example

@@ -10,7 +10,7 @@ use sse_core::hub::{PublishError, Replay, TopicFilter};
 use sse_core::{Event, EventId};
 use sse_redis::{RedisHub, RedisOptions};
 
-use delivery::{Got, id, marker, next, position, read_until, take, topic, wait_read};
+use delivery::{Got, id, marker, next, next_text, position, read_until, take, topic, wait_read};
 use redis_process::RedisProcess;
 
 async fn connect(server: &RedisProcess, options: RedisOptions) -> RedisHub {
@@ -139,11 +139,31 @@ async fn a_client_resumes_on_another_process_without_gap_or_duplicate() {
     assert_eq!(got.last().unwrap().id, live.as_str());
     let end = marker(&c, "a").await;
     assert!(read_until(&mut on_c, &end).await.is_empty());
-    let unknown = c
+    // Not a stream id: a gap, resumed from the oldest event kept on its topics.
+    let mut unknown = c
         .hub()
         .subscribe_from(filter(), Some(&id("m0a1b2-3")))
         .unwrap();
-    assert_eq!(unknown.replay(), Replay::Unknown);
+    let kept: Vec<String> = (first.iter().step_by(2))
+        .chain(missed.iter().step_by(2))
+        .chain([&live, &end])
+        .map(|i| i.to_string())
+        .collect();
+    assert_eq!(
+        unknown.replay(),
+        Replay::Unknown {
+            resumed_from: Some(first[0].clone()),
+            replayed: kept.len(),
+        }
+    );
+    // The gap event first (no id: the client keeps its own), then the events kept.
+    let gap = format!(
+        "event: sse-gap\ndata: {{\"reason\":\"unknown\",\"last_event_id\":\"m0a1b2-3\",\
+         \"resumed_from\":\"{}\"}}\n\n",
+        first[0]
+    );
+    assert_eq!(next_text(&mut unknown).await, gap);
+    assert_eq!(ids(&take(&mut unknown, kept.len()).await), kept);
 }
 
 /// What each process answers for a `Last-Event-ID`, for each of `ids`.
@@ -169,8 +189,13 @@ async fn an_id_trimmed_by_length_is_expired_on_every_process() {
     let published = publish_n(&a, "e", 20).await;
     wait_read(&a, published.last().unwrap()).await;
     let answers = replays(&a, &published);
-    // The window keeps the newest 5 (15..20): resuming after 14 or later works.
-    let mut expected = vec![Replay::Expired; 14];
+    // The window keeps the newest 5 (15..20): resuming after 14 or later works; from
+    // before, the gap is reported and the resume starts at 15.
+    let expired = Replay::Expired {
+        resumed_from: Some(published[15].clone()),
+        replayed: 5,
+    };
+    let mut expected = vec![expired; 14];
     expected.extend((0..6).rev().map(|missed| Replay::Resumed { missed }));
     assert_eq!(answers, expected);
     // A process started now answers the same (Redis keeps at least as much).
@@ -193,9 +218,13 @@ async fn an_id_trimmed_by_age_is_expired_on_every_process() {
     let new = publish_n(&a, "new", 2).await;
     wait_read(&a, new.last().unwrap()).await;
     let all: Vec<EventId> = old.iter().chain(&new).cloned().collect();
+    let expired = Replay::Expired {
+        resumed_from: Some(new[0].clone()),
+        replayed: 2,
+    };
     let expected = [
-        Replay::Expired,
-        Replay::Expired,
+        expired.clone(),
+        expired,
         Replay::Resumed { missed: 2 },
         Replay::Resumed { missed: 1 },
         Replay::Resumed { missed: 0 },
@@ -215,16 +244,13 @@ async fn an_id_trimmed_by_age_is_expired_on_every_process() {
         .await
         .unwrap();
     let empty = connect(&server, options()).await;
-    assert_eq!(
-        replays(&empty, &all),
-        [
-            Replay::Expired,
-            Replay::Expired,
-            Replay::Expired,
-            Replay::Expired,
-            Replay::Resumed { missed: 0 }
-        ]
-    );
+    let nothing_kept = Replay::Expired {
+        resumed_from: None,
+        replayed: 0,
+    };
+    let mut expected = vec![nothing_kept; 4];
+    expected.push(Replay::Resumed { missed: 0 });
+    assert_eq!(replays(&empty, &all), expected);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

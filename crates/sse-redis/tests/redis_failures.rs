@@ -192,27 +192,32 @@ async fn a_process_cut_off_longer_than_the_stream_keeps_records_the_gap() {
     assert!(matches!(err, Error::Publish(_)), "{err:?}");
     wait_for(|| !a.reader_status().connected, "A's reader notices").await;
     // B goes on; Redis trims whole nodes of 100 entries, so 300 drop what A never read.
-    let mut last = None;
+    let mut away = Vec::new();
     for i in 0..300 {
-        last = Some(
+        away.push(
             b.publish(&topic("t"), Event::new(format!("away{i}")))
                 .await
                 .unwrap(),
         );
     }
-    let last = last.unwrap();
+    let last = away[299].clone();
     link.restore();
     wait_read(&a, &last).await;
     let status = a.reader_status();
     assert_eq!((status.gaps, status.connected), (1, true), "{status:?}");
 
-    // No resume crosses the gap, on A as on B; after it, resumes work on A.
+    // No resume crosses the gap silently, on A as on B: it is reported, and the resume
+    // starts with the oldest event the window keeps; after it, resumes work on A.
     for redis in [&a, &b] {
         let across = redis
             .hub()
             .subscribe_from(TopicFilter::all(), Some(&seen[2]))
             .unwrap();
-        assert_eq!(across.replay(), Replay::Expired);
+        let expired = Replay::Expired {
+            resumed_from: Some(away[295].clone()),
+            replayed: 5,
+        };
+        assert_eq!(across.replay(), expired);
     }
     let recent = id(&format!("{}", last)); // the newest: nothing missed
     let resumed = a

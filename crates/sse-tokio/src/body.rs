@@ -131,7 +131,7 @@ mod tests {
         let body =
             SseBody::from(Sse::from_stream(events).with_options(options(Duration::from_secs(1))));
         let bytes = BodyExt::collect(body).await.unwrap().to_bytes();
-        assert_eq!(&bytes[..], b"retry: 250\n\ndata: a\n\ndata: b\n\n");
+        assert_eq!(&bytes[..], b"retry: 250\ndata: a\n\ndata: b\n\n");
     }
 
     #[tokio::test(start_paused = true)]
@@ -141,9 +141,9 @@ mod tests {
             futures_util::stream::unfold(rx, |mut rx| async { rx.recv().await.map(|e| (e, rx)) });
         let mut body =
             SseBody::from(Sse::from_stream(stream).with_options(options(Duration::from_secs(10))));
-        assert_eq!(&body.next().await.unwrap().unwrap()[..], b"retry: 250\n\n");
+        assert_eq!(&body.next().await.unwrap().unwrap()[..], b"retry: 250\n");
         // Paused clock: the runtime jumps to the keep-alive deadline.
-        assert_eq!(&body.next().await.unwrap().unwrap()[..], b":\n\n");
+        assert_eq!(&body.next().await.unwrap().unwrap()[..], b":\n");
         tx.send(Event::new("x")).await.unwrap();
         assert_eq!(&body.next().await.unwrap().unwrap()[..], b"data: x\n\n");
         drop(tx);
@@ -163,7 +163,7 @@ mod tests {
         .chain(futures_util::stream::pending());
         let mut body =
             SseBody::from(Sse::from_stream(items).with_options(options(Duration::from_secs(1))));
-        assert_eq!(&body.next().await.unwrap().unwrap()[..], b"retry: 250\n\n");
+        assert_eq!(&body.next().await.unwrap().unwrap()[..], b"retry: 250\n");
         writer.write_all(b"part1").await.unwrap();
         assert_eq!(&body.next().await.unwrap().unwrap()[..], b"data: part1");
         // Ten keep-alive intervals pass while the event is open: nothing is sent.
@@ -174,6 +174,6 @@ mod tests {
         assert_eq!(&body.next().await.unwrap().unwrap()[..], b"\ndata: part2");
         assert_eq!(&body.next().await.unwrap().unwrap()[..], b"\n\n");
         assert_eq!(&body.next().await.unwrap().unwrap()[..], b"data: after\n\n");
-        assert_eq!(&body.next().await.unwrap().unwrap()[..], b":\n\n");
+        assert_eq!(&body.next().await.unwrap().unwrap()[..], b":\n");
     }
 }

@@ -157,14 +157,14 @@ async fn keep_alive_comments_arrive_while_idle() {
     let mut body = response.into_body();
     for _ in 0..3 {
         let frame = within("a keep-alive", body.frame()).await.unwrap().unwrap();
-        assert_eq!(frame.data_ref().map(|b| &b[..]), Some(&b":\n\n"[..]));
+        assert_eq!(frame.data_ref().map(|b| &b[..]), Some(&b":\n"[..]));
     }
     hub.publish(&Topic::new("t").unwrap(), Event::new("x"))
         .unwrap();
     loop {
         let frame = within("the event", body.frame()).await.unwrap().unwrap();
         let data = frame.into_data().unwrap();
-        if &data[..] != b":\n\n" {
+        if &data[..] != b":\n" {
             assert!(data.ends_with(b"data: x\n\n"), "{data:?}");
             break;
         }

@@ -26,7 +26,7 @@ use tokio::io::AsyncWriteExt;
 use tower_http::compression::CompressionLayer;
 use tower_http::decompression::DecompressionLayer;
 
-const KEEP_ALIVE: &[u8] = b":\n\n";
+const KEEP_ALIVE: &[u8] = b":\n";
 
 /// A payload of `lines` JSON-ish lines (CRLF endings, to exercise the encoder).
 fn payload(lines: usize) -> Vec<u8> {

@@ -78,8 +78,8 @@ async fn hub_keep_alive_arrives_while_idle() {
     let server = serve(hub_example::routes(hub.clone())).await;
     let mut response = RawResponse::get(server.addr, "/events", &[]).await.unwrap();
     assert_eq!(response.header("content-type"), Some("text/event-stream"));
-    assert_eq!(response.read_through(b"\n\n").await.unwrap(), b":\n\n");
-    assert_eq!(response.read_through(b"\n\n").await.unwrap(), b":\n\n");
+    assert_eq!(response.read_through(b"\n").await.unwrap(), b":\n");
+    assert_eq!(response.read_through(b"\n").await.unwrap(), b":\n");
     let topic = Topic::new("t").unwrap();
     let id = hub.publish(&topic, Event::new("e")).unwrap();
     frame_after_keep_alives(&mut response, &format!("id: {id}\ndata: e\n\n")).await;

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use http::HeaderValue;
+use sse_core::hub::GapPolicy;
 use sse_tokio::server::ServerOptions;
 
 use super::auth::{PublishAccess, SubscribeAccess, Token};
@@ -105,6 +106,8 @@ pub struct HubSettings {
     pub keep_alive: Option<Duration>,
     /// `retry:` hint sent at the start of each stream.
     pub retry: Option<Duration>,
+    /// Where a resume across a gap starts (`--on-gap`).
+    pub on_gap: GapPolicy,
 }
 
 impl Default for HubSettings {
@@ -115,6 +118,7 @@ impl Default for HubSettings {
             max_subscribers: 10_000,
             keep_alive: Some(Duration::from_secs(15)),
             retry: None,
+            on_gap: GapPolicy::Earliest,
         }
     }
 }
@@ -205,6 +209,7 @@ impl ServeConfig {
                 max_subscribers: args.max_subscribers,
                 keep_alive,
                 retry: args.retry,
+                on_gap: args.on_gap,
             })
             .max_event(args.max_event)
             .server(server_options(args)))

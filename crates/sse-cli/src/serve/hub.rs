@@ -10,12 +10,14 @@ use super::config::HubSettings;
 /// Comment sent first on every stream, so proxies flush the response headers at once.
 const INITIAL_COMMENT: &str = "sse hub";
 
-/// A hub builder with `settings` applied (window, subscriber limit, stream options).
+/// A hub builder with `settings` applied (window, subscriber limit, gap policy, stream
+/// options).
 pub fn hub_builder(settings: &HubSettings) -> HubBuilder {
     Hub::builder()
         .window_count(settings.replay_count)
         .window_age(settings.replay_age)
         .max_subscribers(settings.max_subscribers)
+        .on_gap(settings.on_gap)
         .stream_options(stream_options(settings))
 }
 
@@ -66,7 +68,7 @@ mod tests {
         assert_eq!(options.retry_hint(), Some(Duration::from_millis(2500)));
         assert_eq!(
             &options.preamble().unwrap()[..],
-            b": sse hub\n\nretry: 2500\n\n"
+            b": sse hub\nretry: 2500\n"
         );
     }
 }

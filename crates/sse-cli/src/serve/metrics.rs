@@ -89,6 +89,8 @@ struct Inner {
     /// When the latest publish started, nanoseconds after `origin` (0: none yet).
     last_publish: AtomicU64,
     timed_out: AtomicU64,
+    /// The HTTP server's own counters, once it runs.
+    server: std::sync::OnceLock<sse_tokio::server::ServerStats>,
     publish_duration: Histogram,
     delivery_delay: Histogram,
 }
@@ -99,6 +101,7 @@ impl Default for Inner {
             origin: Instant::now(),
             last_publish: AtomicU64::new(0),
             timed_out: AtomicU64::new(0),
+            server: std::sync::OnceLock::new(),
             publish_duration: Histogram::default(),
             delivery_delay: Histogram::default(),
         }
@@ -115,6 +118,13 @@ impl ServeMetrics {
     /// connection layer calls this).
     pub fn connection_timed_out(&self) {
         self.inner.timed_out.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Reads the HTTP server's counters from now on: the connections it closes on a
+    /// timeout count in `sse_connections_timed_out_total`. The first server given
+    /// stays.
+    pub fn watch_server(&self, stats: sse_tokio::server::ServerStats) {
+        let _ = self.inner.server.set(stats);
     }
 
     /// Marks the start of a publish (before the hub can wake anyone with it), and
@@ -144,8 +154,13 @@ impl ServeMetrics {
     pub fn render(&self, stats: &HubStats) -> String {
         let figures = Figures {
             stats: stats.clone(),
-            gaps_signalled: gaps_signalled(stats),
-            timed_out: self.inner.timed_out.load(Ordering::Relaxed),
+            gaps_signalled: stats.gaps_signalled,
+            timed_out: self.inner.timed_out.load(Ordering::Relaxed)
+                + self
+                    .inner
+                    .server
+                    .get()
+                    .map_or(0, |server| server.timed_out()),
             publish_duration: self.inner.publish_duration.snapshot(),
             delivery_delay: self.inner.delivery_delay.snapshot(),
         };
@@ -161,12 +176,6 @@ impl ServeMetrics {
         let since = at.saturating_duration_since(self.inner.origin);
         u64::try_from(since.as_nanos()).unwrap_or(u64::MAX)
     }
-}
-
-/// Gaps signalled to subscribers. The hub on this branch does not count gaps yet, so
-/// this reads 0; once `HubStats` has the gap count, return it here.
-fn gaps_signalled(_stats: &HubStats) -> u64 {
-    0
 }
 
 /// `GET /metrics`.

@@ -15,7 +15,8 @@ use tokio::net::TcpListener;
 
 use super::config::ServeConfig;
 use super::hub::{build_hub, connect_redis};
-use super::router::{redis_router, router};
+use super::metrics::ServeMetrics;
+use super::router::{redis_router_with_metrics, router_with_metrics};
 use crate::exit::Failure;
 
 /// How long open requests get to finish after a shutdown signal before the process
@@ -61,7 +62,9 @@ pub async fn serve(
     config: &ServeConfig,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> io::Result<()> {
-    serve_routes(listener, router(hub.clone(), config), hub, config, shutdown).await
+    let metrics = ServeMetrics::new();
+    let routes = router_with_metrics(hub.clone(), config, metrics.clone());
+    serve_routes(listener, routes, metrics, hub, config, shutdown).await
 }
 
 /// [`serve`] for a hub shared through Redis ([`redis_router`]).
@@ -72,12 +75,15 @@ pub async fn serve_redis(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> io::Result<()> {
     let hub = redis.hub().clone();
-    serve_routes(listener, redis_router(redis, config), hub, config, shutdown).await
+    let metrics = ServeMetrics::new();
+    let routes = redis_router_with_metrics(redis, config, metrics.clone());
+    serve_routes(listener, routes, metrics, hub, config, shutdown).await
 }
 
 async fn serve_routes(
     listener: TcpListener,
     routes: Router,
+    metrics: ServeMetrics,
     hub: Hub,
     config: &ServeConfig,
     shutdown: impl Future<Output = ()> + Send + 'static,
@@ -90,6 +96,7 @@ async fn serve_routes(
         let _ = stopping_tx.send(());
     };
     let mut server = Server::from_listener(listener).options(config.server_options().clone());
+    metrics.watch_server(server.stats());
     if let Some(tls) = config.tls_config() {
         server = server.tls(Arc::clone(tls));
     }

@@ -8,6 +8,7 @@
 //!   "events": {"published": 10, "bytes": 420},
 //!   "replays": {"resumed": 1, "expired": 0, "unknown": 0},
 //!   "lag_drops": 0,
+//!   "gaps": 0,
 //!   "window": {"events": 10, "bytes": 420},
 //!   "last_event_ids": {"pets/dogs": "mh3k2f-9"},
 //!   "closed": false
@@ -42,6 +43,9 @@ pub struct StatusReport {
     pub replays: Replays,
     /// Subscribers ended because they fell behind the replay window.
     pub lag_drops: u64,
+    /// `sse-gap` events sent: subscriptions that resumed across a gap (an expired or
+    /// unknown `Last-Event-ID`).
+    pub gaps: u64,
     /// What the replay window holds now.
     pub window: Window,
     /// The newest event id of each topic published to.
@@ -75,9 +79,9 @@ pub struct Events {
 pub struct Replays {
     /// Resumed from the window.
     pub resumed: u64,
-    /// The id was older than the window: started live.
+    /// The id was older than the window: a gap (see `--on-gap`).
     pub expired: u64,
-    /// The id was not one of this hub's: started live.
+    /// The id was not one of this hub's: a gap (see `--on-gap`).
     pub unknown: u64,
 }
 
@@ -114,6 +118,7 @@ impl StatusReport {
                 unknown: stats.replays_unknown,
             },
             lag_drops: stats.dropped_lagged,
+            gaps: stats.gaps_signalled,
             window: Window {
                 events: stats.window_len,
                 bytes: stats.window_bytes,
@@ -150,6 +155,7 @@ impl StatusReport {
         row("replays expired", self.replays.expired.to_string());
         row("replays unknown id", self.replays.unknown.to_string());
         row("dropped for lag", self.lag_drops.to_string());
+        row("gaps signalled", self.gaps.to_string());
         row(
             "replay window",
             format!("{} events, {} bytes", self.window.events, self.window.bytes),
@@ -249,6 +255,7 @@ mod tests {
                 unknown: 0,
             },
             lag_drops: 0,
+            gaps: 4,
             window: Window {
                 events: 2,
                 bytes: 30,
@@ -260,6 +267,7 @@ mod tests {
         assert!(html.contains("<td>&lt;b&gt;&amp;</td><td>1</td><td></td>"));
         assert!(html.contains("<td>quiet</td><td>0</td><td>e-1</td>"));
         assert!(!html.contains("<b>&"));
+        assert!(html.contains("<th>gaps signalled</th><td>4</td>"));
         assert!(!html.contains("{rows}"));
     }
 }

@@ -7,8 +7,10 @@ use std::sync::Mutex;
 use std::time::Instant;
 
 use super::Hub;
+use super::gap::{GAP_EVENT_TYPE, GapPolicy};
 use super::store::{Epoch, MemoryStore, ReplayStore};
 use super::window::Limits;
+use crate::event::EventType;
 use crate::stream::StreamOptions;
 
 /// Where the hub reads the time (to stamp entries and trim the window by age). The
@@ -82,6 +84,9 @@ pub(crate) struct Config {
     pub(crate) store: Arc<dyn ReplayStore>,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) stream_options: StreamOptions,
+    pub(crate) gap_policy: GapPolicy,
+    /// The gap event's type; `None`: no gap event.
+    pub(crate) gap_event: Option<EventType>,
 }
 
 /// Settings of a [`Hub`]; start with [`Hub::builder`].
@@ -126,6 +131,8 @@ impl HubBuilder {
                 store: Arc::new(MemoryStore::default()),
                 clock: Arc::new(SystemClock),
                 stream_options: StreamOptions::default(),
+                gap_policy: GapPolicy::default(),
+                gap_event: EventType::new(GAP_EVENT_TYPE).ok(),
             },
         }
     }
@@ -181,6 +188,22 @@ impl HubBuilder {
         self
     }
 
+    /// Where a subscription starts when its `Last-Event-ID` is expired or unknown
+    /// (default [`GapPolicy::Earliest`]: every event still in the window). See the
+    /// [`gap` docs](super#gaps).
+    pub fn on_gap(mut self, policy: GapPolicy) -> Self {
+        self.config.gap_policy = policy;
+        self
+    }
+
+    /// The type of the event that starts a subscription resumed across a gap (default
+    /// `sse-gap`, [`GAP_EVENT_TYPE`](super::GAP_EVENT_TYPE)); `None` sends no gap event
+    /// ([`Subscription::replay`](super::Subscription::replay) still reports the gap).
+    pub fn gap_event(mut self, event_type: Option<EventType>) -> Self {
+        self.config.gap_event = event_type;
+        self
+    }
+
     /// The hub.
     pub fn build(self) -> Hub {
         Hub::from_config(self.config)
@@ -199,6 +222,16 @@ mod tests {
         assert_eq!(
             (b.config.max_subscribers, b.config.limits.bytes),
             (Some(3), 10)
+        );
+        assert_eq!(b.config.gap_policy, GapPolicy::Earliest);
+        assert_eq!(
+            b.config.gap_event.as_ref().map(EventType::as_str),
+            Some("sse-gap")
+        );
+        let b = b.on_gap(GapPolicy::Latest).gap_event(None);
+        assert_eq!(
+            (b.config.gap_policy, b.config.gap_event),
+            (GapPolicy::Latest, None)
         );
     }
 

@@ -78,7 +78,9 @@ impl Hub {
     /// ```
     /// use std::sync::Arc;
     /// use sse_core::{Event, EventId};
-    /// use sse_core::hub::{Hub, Position, Replay, ReplayStore, Stamp, StoreError, TopicFilter};
+    /// use sse_core::hub::{
+    ///     Hub, Position, Replay, ReplayStore, Stamp, StoreError, Topic, TopicFilter,
+    /// };
     ///
     /// #[derive(Debug)]
     /// struct LogIds; // ids `ms-seq` assigned by a shared log
@@ -96,8 +98,12 @@ impl Hub {
     /// // The log starts at 7-0; whatever came before was trimmed.
     /// hub.mark_trimmed(Position::new(6, u64::MAX));
     /// let id = |text: &str| EventId::new(text).unwrap();
+    /// let stamp = Stamp::new(Position::new(7, 0), id("7-0"));
+    /// hub.ingest(stamp, &Topic::new("t").unwrap(), Event::new("x")).unwrap();
     /// let sub = hub.subscribe_from(TopicFilter::all(), Some(&id("5-0")))?;
-    /// assert_eq!(sub.replay(), Replay::Expired);
+    /// // A gap: the client missed what was trimmed; it resumes from the oldest kept.
+    /// let expired = Replay::Expired { resumed_from: Some(id("7-0")), replayed: 1 };
+    /// assert_eq!(sub.replay(), expired);
     /// # Ok::<(), sse_core::hub::SubscribeError>(())
     /// ```
     pub fn mark_trimmed(&self, through: super::Position) {
@@ -121,14 +127,8 @@ impl Hub {
         filter: TopicFilter,
         last_event_id: Option<&EventId>,
     ) -> Result<Subscription, SubscribeError> {
-        let (key, cursor, replay) = self.shared.subscribe(&filter, last_event_id)?;
-        Ok(Subscription::new(
-            self.shared.clone(),
-            filter,
-            key,
-            cursor,
-            replay,
-        ))
+        let placed = self.shared.subscribe(&filter, last_event_id)?;
+        Ok(Subscription::new(self.shared.clone(), filter, placed))
     }
 
     /// Closes the hub: publishing and subscribing fail from now on, and every

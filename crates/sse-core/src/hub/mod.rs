@@ -45,9 +45,27 @@
 //! and age (5 minutes; trimmed on publish and subscribe, by a [`Clock`] that tests can
 //! replace). [`Hub::subscribe_from`] with a `Last-Event-ID` gives [`Replay`]:
 //! `Resumed { missed }` (those events come first, then live), `Unknown` (not this
-//! hub's id, or not issued yet) or `Expired` (events after it were evicted); in the
-//! last two cases the stream starts live, so the application can tell the client to
-//! resynchronize. No id is `Fresh`.
+//! hub's id, or not issued yet) or `Expired` (events after it were evicted). No id is
+//! `Fresh`.
+//!
+//! # Gaps
+//! An `Unknown` or `Expired` id means the client missed events the hub cannot give it:
+//! a *gap*. The hub never starts such a subscription silently. By its [`GapPolicy`]
+//! (set with [`HubBuilder::on_gap`]) it replays every event on the subscription's
+//! topics still in the window (`Earliest`, the default, like Kafka's
+//! `auto.offset.reset=earliest`) or starts live (`Latest`). Before those events the
+//! subscription yields one *gap event*, encoded for it alone:
+//! ```text
+//! event: sse-gap
+//! data: {"reason":"expired","last_event_id":"<as sent>","resumed_from":"<id>"}
+//! ```
+//! `reason` is `expired` or `unknown`; `resumed_from` is the id of the first event
+//! replayed, or `null` when none is. The gap event has no `id:`, so the client's last
+//! event id does not change. Every event the client missed lies before
+//! `resumed_from`; everything from it on is delivered, in order, exactly once.
+//! [`HubBuilder::gap_event`] renames the type or turns the event off;
+//! [`Replay::Expired`] and [`Replay::Unknown`] report the same to the application
+//! (`resumed_from`, `replayed`), and [`HubStats::gaps_signalled`] counts gap events.
 //!
 //! # Lag
 //! A subscriber costs the same memory however far behind it is (a cursor, its filter,
@@ -55,9 +73,20 @@
 //! publishing never waits for it. If events on its
 //! topics leave the window before it reads them, it ends with
 //! [`EndReason::Lagged`]: the response ends cleanly, the client reconnects with its
-//! `Last-Event-ID` and is told `Expired`. Events on other topics leaving the window do
-//! not count: a subscriber of a quiet topic is never ended because another is busy.
+//! `Last-Event-ID`, is told `Expired`, and gets the gap event and the window. Events on
+//! other topics leaving the window do not count: a subscriber of a quiet topic is never
+//! ended because another is busy.
 //!
+//! A subscriber whose connection stopped draining is never polled, so it cannot notice
+//! its own lag; it must not hold one of the [`max_subscribers`](HubBuilder::max_subscribers)
+//! places either. Each subscriber notes its cursor where the hub can see it (a relaxed
+//! atomic store as it reads, no lock). When a subscribe would be refused for want of a place (and
+//! when [`Hub::stats`] is taken) the hub first looks for subscribers behind the window
+//! and gives back their places at once; such a subscription ends with
+//! `EndReason::Lagged` as soon as it is polled again. That search is one pass over the
+//! subscribers, at most once per eviction and only while the hub is full; publishing
+//! does no per-subscriber work for it.
+
 //! # The store seam
 //! Ids come from a [`ReplayStore`] (object-safe, `Send + Sync`); [`MemoryStore`] is
 //! the default. A distributed store (`sse-redis`, on Redis Streams) assigns ids
@@ -112,6 +141,7 @@
 
 mod config;
 mod error;
+mod gap;
 mod handle;
 mod registry;
 mod shared;
@@ -119,10 +149,12 @@ mod stats;
 pub mod store;
 mod subscription;
 mod topic;
+mod tracker;
 mod window;
 
 pub use config::{Clock, HubBuilder, ManualClock, SystemClock};
 pub use error::{PublishError, SubscribeError};
+pub use gap::{GAP_EVENT_TYPE, GapPolicy, ParseGapPolicyError};
 pub use handle::Hub;
 pub use stats::{HubStats, MAX_TRACKED_TOPICS};
 pub use store::{Epoch, MemoryStore, Position, ReplayStore, Stamp, StoreError};

@@ -14,11 +14,13 @@
 //!   marked at or after its cursor. A subscriber that only listens to a quiet topic is
 //!   therefore never ended for lag because other topics were busy.
 
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::task::Waker;
 use std::collections::HashMap;
 
 use super::topic::{Topic, TopicFilter};
+use super::tracker::Tracker;
 
 /// Where a subscriber's slot is.
 pub(crate) type SlotKey = u32;
@@ -52,6 +54,8 @@ struct Slot {
     waker: Option<Waker>,
     /// Per filter entry: its place in that entry's parked list, or `UNLISTED`.
     listed: Vec<u32>,
+    /// Its progress, as the subscriber last noted it.
+    tracker: Arc<Tracker>,
 }
 
 /// The index. Lives behind the hub's registry lock.
@@ -61,15 +65,23 @@ pub(crate) struct Registry {
     all: Listeners,
     slots: Vec<Option<Slot>>,
     free: Vec<SlotKey>,
+    /// The window's first index at the last search for lagged subscribers: until
+    /// another eviction, a new search cannot find any.
+    searched_at: Option<u64>,
 }
 
 impl Registry {
     /// Registers a subscriber with `filter`; `None` if 2³² − 1 are registered.
-    pub(crate) fn insert(&mut self, filter: &TopicFilter) -> Option<SlotKey> {
+    pub(crate) fn insert(
+        &mut self,
+        filter: &TopicFilter,
+        tracker: Arc<Tracker>,
+    ) -> Option<SlotKey> {
         let slot = Slot {
             filter: filter.clone(),
             waker: None,
             listed: alloc::vec![UNLISTED; filter.entry_count()],
+            tracker,
         };
         let key = match self.free.pop() {
             Some(key) => key,
@@ -212,6 +224,27 @@ impl Registry {
             .any(|topic| after(self.topics.get(topic.as_str())))
     }
 
+    /// Marks lagged every live subscriber whose noted cursor is behind `first` (the
+    /// window's first index) with an event on its topics evicted at or after it, and
+    /// returns how many it marked (each gave back its place in the count). O(slots),
+    /// and nothing at all when nothing was evicted since the last search.
+    pub(crate) fn mark_lagged(&mut self, first: u64) -> usize {
+        if self.searched_at == Some(first) {
+            return 0;
+        }
+        self.searched_at = Some(first);
+        self.slots
+            .iter()
+            .flatten()
+            .filter(|slot| {
+                let cursor = slot.tracker.cursor();
+                cursor < first
+                    && self.lost_since(&slot.filter, cursor)
+                    && slot.tracker.mark_lagged()
+            })
+            .count()
+    }
+
     /// Subscribers per filter entry: `(None, n)` for "all", then each topic.
     pub(crate) fn counts(&self) -> (usize, Vec<(Topic, usize)>) {
         let mut topics: Vec<(Topic, usize)> = self
@@ -265,6 +298,10 @@ mod tests {
         (count.clone(), Waker::from(count))
     }
 
+    fn tracker() -> Arc<Tracker> {
+        Arc::new(Tracker::new(0))
+    }
+
     fn topic(text: &str) -> Topic {
         Topic::new(text).unwrap()
     }
@@ -284,10 +321,10 @@ mod tests {
     #[test]
     fn wakes_parked_subscribers_of_ancestors_once() {
         let mut r = Registry::default();
-        let pets = r.insert(&filter("pets")).unwrap();
-        let dogs = r.insert(&filter("pets/dogs")).unwrap();
-        let store = r.insert(&filter("petstore")).unwrap();
-        let all = r.insert(&TopicFilter::all()).unwrap();
+        let pets = r.insert(&filter("pets"), tracker()).unwrap();
+        let dogs = r.insert(&filter("pets/dogs"), tracker()).unwrap();
+        let store = r.insert(&filter("petstore"), tracker()).unwrap();
+        let all = r.insert(&TopicFilter::all(), tracker()).unwrap();
         let (count, waker) = counter();
         for key in [pets, dogs, store, all] {
             r.park(key, &waker);
@@ -306,7 +343,7 @@ mod tests {
     #[test]
     fn multi_topic_subscriber_is_listed_once_per_entry() {
         let mut r = Registry::default();
-        let key = r.insert(&filter("head,block")).unwrap();
+        let key = r.insert(&filter("head,block"), tracker()).unwrap();
         let (_, waker) = counter();
         for _ in 0..1000 {
             r.park(key, &waker);
@@ -324,7 +361,9 @@ mod tests {
     fn remove_unlists_and_keeps_other_places_right() {
         let mut r = Registry::default();
         let (count, waker) = counter();
-        let keys: Vec<_> = (0..5).map(|_| r.insert(&filter("t")).unwrap()).collect();
+        let keys: Vec<_> = (0..5)
+            .map(|_| r.insert(&filter("t"), tracker()).unwrap())
+            .collect();
         for &k in &keys {
             r.park(k, &waker);
         }
@@ -338,16 +377,16 @@ mod tests {
         }
         assert_eq!(r.counts(), (0, Vec::new()));
         assert!(r.topics.is_empty());
-        let again = r.insert(&filter("u")).unwrap();
+        let again = r.insert(&filter("u"), tracker()).unwrap();
         assert!(keys.contains(&again), "slots are reused");
     }
 
     #[test]
     fn counts_per_entry() {
         let mut r = Registry::default();
-        r.insert(&filter("a,b")).unwrap();
-        r.insert(&filter("a")).unwrap();
-        r.insert(&TopicFilter::all()).unwrap();
+        r.insert(&filter("a,b"), tracker()).unwrap();
+        r.insert(&filter("a"), tracker()).unwrap();
+        r.insert(&TopicFilter::all(), tracker()).unwrap();
         assert_eq!(
             r.counts(),
             (1, alloc::vec![(topic("a"), 2), (topic("b"), 1)])
@@ -359,8 +398,8 @@ mod tests {
         let mut r = Registry::default();
         let quiet = filter("quiet");
         let all = TopicFilter::all();
-        r.insert(&quiet).unwrap();
-        r.insert(&all).unwrap();
+        r.insert(&quiet, tracker()).unwrap();
+        r.insert(&all, tracker()).unwrap();
         r.mark_evicted(&topic("busy"), 7);
         assert!(!r.lost_since(&quiet, 5));
         assert!(r.lost_since(&all, 5));
@@ -368,5 +407,30 @@ mod tests {
         r.mark_evicted(&topic("quiet/sub"), 9);
         assert!(r.lost_since(&quiet, 9));
         assert!(!r.lost_since(&quiet, 10));
+    }
+
+    #[test]
+    fn lagged_subscribers_are_found_once_and_only_when_behind() {
+        let mut r = Registry::default();
+        let behind = Arc::new(Tracker::new(2));
+        let quiet = Arc::new(Tracker::new(2));
+        let ahead = Arc::new(Tracker::new(8));
+        r.insert(&filter("busy"), behind.clone()).unwrap();
+        r.insert(&filter("quiet"), quiet.clone()).unwrap();
+        r.insert(&filter("busy"), ahead.clone()).unwrap();
+        for index in 0..6 {
+            r.mark_evicted(&topic("busy"), index);
+        }
+        assert_eq!(r.mark_lagged(6), 1);
+        assert!(behind.is_lagged() && !quiet.is_lagged() && !ahead.is_lagged());
+        assert_eq!(r.mark_lagged(6), 0, "nothing evicted since");
+        ahead.note_cursor(9);
+        for index in 6..9 {
+            r.mark_evicted(&topic("busy"), index);
+        }
+        assert_eq!(r.mark_lagged(9), 0, "it moved on in time");
+        r.mark_evicted(&topic("busy"), 9);
+        assert_eq!(r.mark_lagged(10), 1);
+        assert!(ahead.is_lagged() && !quiet.is_lagged());
     }
 }

@@ -24,11 +24,13 @@ use std::sync::{Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockW
 
 use super::config::Config;
 use super::error::{PublishError, SubscribeError};
+use super::gap::{GapPolicy, GapReason, gap_frame};
 use super::registry::{Registry, SlotKey};
 use super::stats::{Counters, HubStats, MAX_TRACKED_TOPICS};
 use super::store::{Position, Stamp};
-use super::subscription::{EndReason, Replay};
+use super::subscription::{EndReason, Placed, Replay};
 use super::topic::{Topic, TopicFilter};
+use super::tracker::Tracker;
 use super::window::{Entry, Seek, Segment, Window};
 use crate::encode::Frame;
 use crate::event::{Event, EventId};
@@ -182,6 +184,7 @@ impl Shared {
             let now = self.config.clock.now();
             state.window.push(Entry {
                 position,
+                id: id.clone(),
                 topic: topic.clone(),
                 frame,
                 // An age beyond what `Instant` can go back (only just after boot) counts
@@ -209,19 +212,26 @@ impl Shared {
         write(&self.window).window.mark_trimmed(through);
     }
 
-    /// Registers a subscriber and places its cursor (see [`Replay`]).
+    /// Registers a subscriber and places its cursor (see [`Replay`]); builds its gap
+    /// event if it resumes across a gap.
     pub(crate) fn subscribe(
         &self,
         filter: &TopicFilter,
         last_event_id: Option<&EventId>,
-    ) -> Result<(SlotKey, u64, Replay), SubscribeError> {
+    ) -> Result<Placed, SubscribeError> {
         let after = last_event_id.map(|id| self.config.store.parse_id(id.as_str()));
         let max = self.config.max_subscribers;
-        if !self.counters.add_subscriber(max) {
+        if !self.counters.add_subscriber(max)
+            && (self.reclaim_lagged() == 0 || !self.counters.add_subscriber(max))
+        {
             Counters::bump(&self.counters.subscribers_refused);
-            return Err(SubscribeError::Full {
-                max: max.unwrap_or(usize::MAX),
-            });
+            let max = max.unwrap_or(usize::MAX);
+            #[cfg(feature = "tracing")]
+            tracing::warn!(
+                max,
+                "subscriber refused: the hub has its maximum of subscribers"
+            );
+            return Err(SubscribeError::Full { max });
         }
         let placed = self.place(filter, after);
         if let Err(refusal) = &placed {
@@ -230,17 +240,45 @@ impl Shared {
                 Counters::bump(&self.counters.subscribers_refused);
             }
         }
-        let (key, cursor, replay) = placed?;
+        let (key, cursor, replay, tracker) = placed?;
         let counter = match replay {
             Replay::Fresh => None,
             Replay::Resumed { .. } => Some(&self.counters.replays_resumed),
-            Replay::Expired => Some(&self.counters.replays_expired),
-            Replay::Unknown => Some(&self.counters.replays_unknown),
+            Replay::Expired { .. } => Some(&self.counters.replays_expired),
+            Replay::Unknown { .. } => Some(&self.counters.replays_unknown),
         };
         if let Some(counter) = counter {
             Counters::bump(counter);
         }
-        Ok((key, cursor, replay))
+        let gap = self.gap_event(&replay, last_event_id);
+        Ok(Placed {
+            key,
+            cursor,
+            replay,
+            gap,
+            tracker,
+        })
+    }
+
+    /// The gap event for a subscription that starts with `replay`, if it crossed a gap
+    /// and gap events are on.
+    fn gap_event(&self, replay: &Replay, last_event_id: Option<&EventId>) -> Option<Frame> {
+        let (reason, resumed_from) = match replay {
+            Replay::Expired { resumed_from, .. } => (GapReason::Expired, resumed_from),
+            Replay::Unknown { resumed_from, .. } => (GapReason::Unknown, resumed_from),
+            Replay::Fresh | Replay::Resumed { .. } => return None,
+        };
+        let sent = last_event_id.map_or("", EventId::as_str);
+        #[cfg(feature = "tracing")]
+        tracing::info!(
+            reason = ?reason,
+            last_event_id = sent,
+            resumed_from = resumed_from.as_ref().map(EventId::as_str),
+            "subscriber resumed across a gap"
+        );
+        let event_type = self.config.gap_event.as_ref()?;
+        Counters::bump(&self.counters.gaps_signalled);
+        Some(gap_frame(event_type, reason, sent, resumed_from.as_ref()))
     }
 
     /// Under the window and registry locks: trims by age, finds the cursor, registers.
@@ -248,7 +286,7 @@ impl Shared {
         &self,
         filter: &TopicFilter,
         after: Option<Option<Position>>,
-    ) -> Result<(SlotKey, u64, Replay), SubscribeError> {
+    ) -> Result<(SlotKey, u64, Replay, Arc<Tracker>), SubscribeError> {
         let mut state = write(&self.window);
         if state.close.is_some() {
             return Err(SubscribeError::Closed);
@@ -259,42 +297,123 @@ impl Shared {
         let live = window.end_index();
         let (cursor, replay) = match after {
             None => (live, Replay::Fresh),
-            Some(None) => (live, Replay::Unknown),
+            Some(None) => self.across_gap(window, filter, GapReason::Unknown, None),
             Some(Some(position)) => match window.seek(position) {
                 Seek::From(cursor) => {
                     let missed = window.count_matching(cursor, filter);
                     (cursor, Replay::Resumed { missed })
                 }
-                Seek::Expired => (live, Replay::Expired),
-                Seek::Unknown => (live, Replay::Unknown),
+                Seek::Expired => {
+                    self.across_gap(window, filter, GapReason::Expired, Some(position))
+                }
+                Seek::Unknown => self.across_gap(window, filter, GapReason::Unknown, None),
             },
         };
-        let key = registry.insert(filter).ok_or(SubscribeError::Full {
-            max: u32::MAX as usize - 1,
-        });
+        let tracker = Arc::new(Tracker::new(cursor));
+        let key = registry
+            .insert(filter, tracker.clone())
+            .ok_or(SubscribeError::Full {
+                max: u32::MAX as usize - 1,
+            });
         // Segments that left the window are freed after the locks.
         drop(registry);
         drop(state);
         drop(retired);
         let key = key?;
-        Ok((key, cursor, replay))
+        Ok((key, cursor, replay, tracker))
+    }
+
+    /// Where a subscription whose id cannot be honoured starts, by the gap policy. With
+    /// `Earliest`, an expired id's replay starts after the id itself when the window
+    /// still holds events from before it (a distributed store's log trimmed a stretch
+    /// in the middle: see [`Hub::mark_trimmed`](super::Hub::mark_trimmed)), so the
+    /// client gets nothing twice.
+    fn across_gap(
+        &self,
+        window: &Window,
+        filter: &TopicFilter,
+        reason: GapReason,
+        expired: Option<Position>,
+    ) -> (u64, Replay) {
+        let from = expired.map_or(window.first_index(), |after| window.first_after(after));
+        let (cursor, resumed_from, replayed) = match self.config.gap_policy {
+            GapPolicy::Latest => (window.end_index(), None, 0),
+            GapPolicy::Earliest => match window.first_matching(from, filter) {
+                Some((index, id)) => (index, Some(id), window.count_matching(index, filter)),
+                None => (window.end_index(), None, 0),
+            },
+        };
+        let replay = match reason {
+            GapReason::Expired => Replay::Expired {
+                resumed_from,
+                replayed,
+            },
+            GapReason::Unknown => Replay::Unknown {
+                resumed_from,
+                replayed,
+            },
+        };
+        (cursor, replay)
+    }
+
+    /// Gives back the places of the subscribers that fell behind the window without
+    /// noticing (they stopped reading): called when a subscriber would be refused for
+    /// want of a place, and for a status snapshot. Returns how many it gave back.
+    ///
+    /// Cost: one pass over the registry's slots (a load and a compare each, plus a
+    /// topic lookup for the few behind the window), done only when the hub is full
+    /// and only once per eviction. Publishing does no such work: detecting lag as it
+    /// evicts would mean scanning, or keeping sorted, every subscriber's cursor on
+    /// the publish path, for a limit that only matters when someone subscribes.
+    pub(crate) fn reclaim_lagged(&self) -> usize {
+        let first = read(&self.window).window.first_index();
+        let lagged = lock(&self.registry).mark_lagged(first);
+        if lagged > 0 {
+            self.counters.remove_subscribers(lagged);
+            self.counters
+                .dropped_lagged
+                .fetch_add(lagged as u64, Ordering::Relaxed);
+            #[cfg(feature = "tracing")]
+            tracing::info!(
+                lagged,
+                "stalled subscribers fell behind the window and gave back their places"
+            );
+        }
+        lagged
+    }
+
+    /// How many events a subscriber at `cursor` missed (at least 1: it is lagged).
+    pub(crate) fn missed_from(&self, cursor: u64) -> u64 {
+        let first = read(&self.window).window.first_index();
+        first.saturating_sub(cursor).max(1)
     }
 
     /// Moves a subscriber on from `cursor` when its segment has nothing more for it:
     /// checks for lag, and hands out the segment that holds the cursor.
-    pub(crate) fn advance(&self, filter: &TopicFilter, cursor: &mut u64) -> Advance {
+    pub(crate) fn advance(
+        &self,
+        filter: &TopicFilter,
+        cursor: &mut u64,
+        tracker: &Tracker,
+    ) -> Advance {
         let state = read(&self.window);
         let window = &state.window;
         let first = window.first_index();
         if *cursor < first {
             if lock(&self.registry).lost_since(filter, *cursor) {
-                Counters::bump(&self.counters.dropped_lagged);
                 let missed = first - *cursor;
+                if tracker.mark_lagged() {
+                    self.counters.remove_subscriber();
+                    Counters::bump(&self.counters.dropped_lagged);
+                    #[cfg(feature = "tracing")]
+                    tracing::info!(missed, "subscriber fell behind the window and ends");
+                }
                 return Advance::Ended(EndReason::Lagged { missed }, None);
             }
             // Everything evicted past the cursor was on other topics.
             *cursor = first;
         }
+        tracker.note_cursor(*cursor);
         let segment = window.segment_for(*cursor);
         if *cursor < window.end_index()
             && let Some(segment) = segment
@@ -312,15 +431,18 @@ impl Shared {
     /// Registers `waker` for the subscriber; returns whether something may have
     /// arrived (or the hub closed) since its cursor was at `cursor`, in which case the
     /// caller reads again instead of waiting.
-    pub(crate) fn park(&self, key: SlotKey, waker: &Waker, cursor: u64) -> bool {
+    pub(crate) fn park(&self, key: SlotKey, waker: &Waker, cursor: u64, tracker: &Tracker) -> bool {
+        tracker.note_cursor(cursor);
         lock(&self.registry).park(key, waker);
         self.end_index.load(Ordering::Acquire) > cursor || self.is_closed()
     }
 
-    /// Forgets a subscriber.
-    pub(crate) fn release(&self, key: SlotKey) {
+    /// Forgets a subscriber (its place in the count, unless a lag gave it back).
+    pub(crate) fn release(&self, key: SlotKey, tracker: &Tracker) {
         lock(&self.registry).remove(key);
-        self.counters.remove_subscriber();
+        if tracker.mark_gone() {
+            self.counters.remove_subscriber();
+        }
     }
 
     /// Ends every subscription after the events published so far (and `final_frame`).
@@ -345,6 +467,7 @@ impl Shared {
 
     /// A snapshot for [`HubStats`].
     pub(crate) fn stats(&self) -> HubStats {
+        self.reclaim_lagged();
         let mut last_event_ids: Vec<(Topic, EventId)> = lock(&self.order)
             .last_ids
             .iter()
@@ -369,6 +492,7 @@ impl Shared {
             dropped_lagged: Counters::read(&c.dropped_lagged),
             deliveries: Counters::read(&c.deliveries),
             subscribers_refused: Counters::read(&c.subscribers_refused),
+            gaps_signalled: Counters::read(&c.gaps_signalled),
             last_event_ids,
             window_len,
             window_bytes,

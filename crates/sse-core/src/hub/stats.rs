@@ -29,7 +29,8 @@ pub struct HubStats {
     pub replays_expired: u64,
     /// Subscriptions whose `Last-Event-ID` was not one of this hub's ids.
     pub replays_unknown: u64,
-    /// Subscriptions ended because they fell behind the window.
+    /// Subscriptions ended because they fell behind the window (or that stopped
+    /// reading and were found behind it, giving back their places).
     pub dropped_lagged: u64,
     /// Frames handed to subscribers (each event once per subscriber that took it, and
     /// `close_with`'s final event). Counted by each subscription in batches: frames it
@@ -38,6 +39,9 @@ pub struct HubStats {
     pub deliveries: u64,
     /// Subscriptions refused because the hub had its maximum of subscribers.
     pub subscribers_refused: u64,
+    /// Gap events sent: subscriptions that resumed across a gap (an expired or unknown
+    /// `Last-Event-ID`) while gap events are on.
+    pub gaps_signalled: u64,
     /// The id of the newest event on each topic published to, sorted by topic (at most
     /// [`MAX_TRACKED_TOPICS`] topics; later new topics are not tracked).
     pub last_event_ids: Vec<(Topic, EventId)>,
@@ -64,6 +68,7 @@ pub(crate) struct Counters {
     pub(crate) dropped_lagged: AtomicU64,
     pub(crate) deliveries: AtomicU64,
     pub(crate) subscribers_refused: AtomicU64,
+    pub(crate) gaps_signalled: AtomicU64,
 }
 
 impl Counters {
@@ -78,7 +83,11 @@ impl Counters {
     }
 
     pub(crate) fn remove_subscriber(&self) {
-        self.subscribers.fetch_sub(1, Ordering::AcqRel);
+        self.remove_subscribers(1);
+    }
+
+    pub(crate) fn remove_subscribers(&self, n: usize) {
+        self.subscribers.fetch_sub(n, Ordering::AcqRel);
     }
 
     pub(crate) fn published(&self, bytes: usize) {

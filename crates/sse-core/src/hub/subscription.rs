@@ -11,12 +11,18 @@ use core::task::{Context, Poll};
 use super::registry::SlotKey;
 use super::shared::{Advance, Shared};
 use super::topic::TopicFilter;
+use super::tracker::Tracker;
 use super::window::{Segment, Slot};
 use crate::encode::Frame;
+use crate::event::EventId;
 use crate::stream::{Chunk, FrameSource};
 
 /// How a subscription started, from the `Last-Event-ID` it was given.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+///
+/// When the id cannot be honoured (`Unknown`, `Expired`), the subscription crossed a
+/// *gap*: it starts as the hub's [`GapPolicy`](super::GapPolicy) says, and its first
+/// frame is the gap event unless that is disabled (see the [module docs](super#gaps)).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Replay {
     /// No id was given: the stream starts with the next event.
     Fresh,
@@ -27,12 +33,40 @@ pub enum Replay {
         missed: usize,
     },
     /// The id is not one of this hub's (another epoch, i.e. before a restart; another
-    /// store; garbage; or an id not issued yet). The stream starts live: send the client
-    /// whatever "start over" means for your application.
-    Unknown,
-    /// The id is this hub's, but events after it have left the window. The stream
-    /// starts live: the client missed events and should resynchronize.
-    Expired,
+    /// store; garbage; or an id not issued yet).
+    Unknown {
+        /// The id of the first event replayed (`None`: none is, the stream starts
+        /// live).
+        resumed_from: Option<EventId>,
+        /// Events on the subscription's topics replayed before the live stream.
+        replayed: usize,
+    },
+    /// The id is this hub's, but events after it have left the window: the client
+    /// missed every event between its id and `resumed_from`.
+    Expired {
+        /// The id of the first event replayed (`None`: none is, the stream starts
+        /// live).
+        resumed_from: Option<EventId>,
+        /// Events on the subscription's topics replayed before the live stream.
+        replayed: usize,
+    },
+}
+
+impl Replay {
+    /// Whether the subscription resumed across a gap (`Unknown` or `Expired`).
+    pub fn is_gap(&self) -> bool {
+        matches!(self, Replay::Unknown { .. } | Replay::Expired { .. })
+    }
+
+    /// After a gap, the id of the first event replayed.
+    pub fn resumed_from(&self) -> Option<&EventId> {
+        match self {
+            Replay::Unknown { resumed_from, .. } | Replay::Expired { resumed_from, .. } => {
+                resumed_from.as_ref()
+            }
+            _ => None,
+        }
+    }
 }
 
 /// Why a subscription ended.
@@ -42,8 +76,10 @@ pub enum EndReason {
     /// that, and the final event of `close_with`, were delivered.
     Closed,
     /// The subscriber fell so far behind that events on its topics left the window
-    /// before it read them. The response should end; the client reconnects with its
-    /// `Last-Event-ID` and is told `Replay::Expired`.
+    /// before it read them (or, if it stopped reading, when the hub needed its place:
+    /// see [`Hub::subscribe_from`](super::Hub::subscribe_from)). The response should
+    /// end; the client reconnects with its `Last-Event-ID`, is told `Replay::Expired`,
+    /// and gets the gap event and the events still in the window.
     Lagged {
         /// Events (on any topic) that left the window before this subscriber reached
         /// them; at least one was on its topics.
@@ -119,26 +155,38 @@ pub struct Subscription {
     /// Frames taken since the last flush into the hub's delivery counter (a plain
     /// field: one shared atomic add per batch, not per frame).
     delivered: u64,
+    /// The gap event, still to deliver (first of all).
+    gap: Option<Frame>,
+    /// What the hub sees of its progress.
+    tracker: Arc<Tracker>,
+}
+
+/// Where a new subscription starts, as the hub placed it.
+#[derive(Debug)]
+pub(crate) struct Placed {
+    pub(crate) key: SlotKey,
+    pub(crate) cursor: u64,
+    pub(crate) replay: Replay,
+    pub(crate) gap: Option<Frame>,
+    pub(crate) tracker: Arc<Tracker>,
 }
 
 impl Subscription {
-    pub(crate) fn new(
-        shared: Arc<Shared>,
-        filter: TopicFilter,
-        key: SlotKey,
-        cursor: u64,
-        replay: Replay,
-    ) -> Subscription {
+    pub(crate) fn new(shared: Arc<Shared>, filter: TopicFilter, placed: Placed) -> Subscription {
         Subscription {
             shared,
             filter,
-            key: Some(key),
-            cursor,
+            key: Some(placed.key),
+            cursor: placed.cursor,
+            // No segment yet: the first poll takes the slow path, where the gap event
+            // goes out before anything else.
             segment: None,
             final_frame: None,
             end: None,
-            replay,
+            replay: placed.replay,
             delivered: 0,
+            gap: placed.gap,
+            tracker: placed.tracker,
         }
     }
 
@@ -150,7 +198,7 @@ impl Subscription {
 
     /// How the subscription started (whether its `Last-Event-ID` could be honoured).
     pub fn replay(&self) -> Replay {
-        self.replay
+        self.replay.clone()
     }
 
     /// The topics it receives.
@@ -189,6 +237,9 @@ impl Subscription {
     /// The next matching entry already written to the segment held, without locking.
     #[inline]
     fn next_in_segment(&mut self) -> Option<&Slot> {
+        if self.tracker.is_lagged() {
+            return None;
+        }
         let segment = self.segment.as_deref()?;
         let mut cursor = self.cursor;
         let found = loop {
@@ -202,6 +253,7 @@ impl Subscription {
         };
         self.cursor = cursor;
         self.delivered += u64::from(found.is_some());
+        self.tracker.note_cursor(cursor);
         found
     }
 
@@ -216,7 +268,10 @@ impl Subscription {
             let Some(key) = self.key else {
                 return Poll::Ready(None);
             };
-            if !self.shared.park(key, cx.waker(), self.cursor) {
+            if !self
+                .shared
+                .park(key, cx.waker(), self.cursor, &self.tracker)
+            {
                 return Poll::Pending;
             }
         }
@@ -228,13 +283,24 @@ impl Subscription {
             if let Some(slot) = self.next_in_segment() {
                 return Ok(slot.frame.clone());
             }
+            if let Some(gap) = self.gap.take() {
+                return Ok(gap);
+            }
             if let Some(reason) = self.end {
                 let last = self.final_frame.take();
                 self.delivered += u64::from(last.is_some());
                 return last.ok_or(TryFrameError::Ended(reason));
             }
             self.flush_delivered();
-            match self.shared.advance(&self.filter, &mut self.cursor) {
+            if self.tracker.is_lagged() {
+                let missed = self.shared.missed_from(self.cursor);
+                self.finish(EndReason::Lagged { missed });
+                continue;
+            }
+            match self
+                .shared
+                .advance(&self.filter, &mut self.cursor, &self.tracker)
+            {
                 Advance::More(segment) => self.segment = Some(segment),
                 Advance::AtEnd(segment) => {
                     self.segment = segment;
@@ -260,7 +326,7 @@ impl Subscription {
         self.end = Some(reason);
         self.segment = None;
         if let Some(key) = self.key.take() {
-            self.shared.release(key);
+            self.shared.release(key, &self.tracker);
         }
     }
 }
@@ -269,7 +335,7 @@ impl Drop for Subscription {
     fn drop(&mut self) {
         self.flush_delivered();
         if let Some(key) = self.key.take() {
-            self.shared.release(key);
+            self.shared.release(key, &self.tracker);
         }
     }
 }
@@ -281,6 +347,7 @@ impl fmt::Debug for Subscription {
             .field("cursor", &self.cursor)
             .field("final_frame", &self.final_frame.is_some())
             .field("replay", &self.replay)
+            .field("gap", &self.gap.is_some())
             .field("end", &self.end)
             .finish()
     }
@@ -344,6 +411,9 @@ impl Subscription {
         let Some(segment) = self.segment.as_deref() else {
             return Taken::SegmentDone;
         };
+        if self.tracker.is_lagged() {
+            return Taken::SegmentDone;
+        }
         let mut cursor = self.cursor;
         let taken = loop {
             let Some(slot) = segment.get(cursor) else {
@@ -360,6 +430,7 @@ impl Subscription {
             cursor += 1;
         };
         self.cursor = cursor;
+        self.tracker.note_cursor(cursor);
         taken
     }
 
@@ -367,7 +438,13 @@ impl Subscription {
     /// nothing more is ready (or the subscription ended: its end comes next).
     fn advance_segment(&mut self) -> bool {
         self.flush_delivered();
-        match self.shared.advance(&self.filter, &mut self.cursor) {
+        if self.tracker.is_lagged() {
+            return false;
+        }
+        match self
+            .shared
+            .advance(&self.filter, &mut self.cursor, &self.tracker)
+        {
             Advance::More(segment) => {
                 self.segment = Some(segment);
                 true

@@ -24,6 +24,7 @@ use std::time::Instant;
 use super::store::Position;
 use super::topic::{Topic, TopicFilter};
 use crate::encode::Frame;
+use crate::event::EventId;
 
 /// Slots per segment: how many entries a subscriber reads per lock.
 pub(crate) const SEGMENT_LEN: usize = 32;
@@ -32,6 +33,7 @@ pub(crate) const SEGMENT_LEN: usize = 32;
 #[derive(Debug)]
 pub(crate) struct Entry {
     pub(crate) position: Position,
+    pub(crate) id: EventId,
     pub(crate) topic: Topic,
     pub(crate) frame: Frame,
     pub(crate) at: Instant,
@@ -44,10 +46,12 @@ pub(crate) struct Slot {
     pub(crate) topic: Topic,
 }
 
-/// What only the window itself reads of an entry (under the hub's lock).
-#[derive(Debug, Clone, Copy)]
+/// What only the window itself reads of an entry (under the hub's lock): the id is
+/// here for a resume after a gap, which names the first event it replays.
+#[derive(Debug, Clone)]
 struct Meta {
     position: Position,
+    id: EventId,
     at: Instant,
 }
 
@@ -172,13 +176,14 @@ impl Window {
         }
         let Entry {
             position,
+            id,
             topic,
             frame,
             at,
         } = entry;
         self.bytes += frame.len();
         self.last = Some(position);
-        self.meta.push_back(Meta { position, at });
+        self.meta.push_back(Meta { position, id, at });
         if let Some(slot) = self.segments.back().and_then(|c| {
             let offset = usize::try_from(index - c.first).ok()?;
             c.slots.get(offset)
@@ -204,11 +209,11 @@ impl Window {
     /// frees up to 32 frames).
     pub(crate) fn evict_one(&mut self, now: Instant) -> Option<Evicted> {
         let index = self.first_index;
-        let meta = *self.meta.front()?;
+        let (position, at) = self.meta.front().map(|m| (m.position, m.at))?;
         let slot = self.get(index)?;
         let over_count = self.len() > self.limits.count;
         let over_bytes = self.bytes > self.limits.bytes && self.len() > 1;
-        let too_old = now.saturating_duration_since(meta.at) > self.limits.age;
+        let too_old = now.saturating_duration_since(at) > self.limits.age;
         if !(over_count || over_bytes || too_old) {
             return None;
         }
@@ -216,7 +221,7 @@ impl Window {
         self.meta.pop_front();
         self.first_index += 1;
         self.bytes -= len;
-        self.last_evicted = Some(meta.position);
+        self.last_evicted = Some(position);
         let done = |c: &Arc<Segment>| c.first + SEGMENT_LEN as u64 <= self.first_index;
         let segment = match self.segments.front() {
             Some(front) if done(front) => self.segments.pop_front(),
@@ -254,8 +259,24 @@ impl Window {
         if self.last_evicted.is_some_and(|evicted| after < evicted) {
             return Seek::Expired;
         }
-        let skip = self.meta.partition_point(|m| m.position <= after);
-        Seek::From(self.first_index + skip as u64)
+        Seek::From(self.first_after(after))
+    }
+
+    /// Index of the oldest entry held whose position is after `after` (the end index
+    /// if none is).
+    pub(crate) fn first_after(&self, after: Position) -> u64 {
+        self.first_index + self.meta.partition_point(|m| m.position <= after) as u64
+    }
+
+    /// The oldest entry held from index `from` on that `filter` matches: its index and
+    /// id.
+    pub(crate) fn first_matching(&self, from: u64, filter: &TopicFilter) -> Option<(u64, EventId)> {
+        let skip = usize::try_from(from.saturating_sub(self.first_index)).unwrap_or(usize::MAX);
+        (self.first_index..self.end_index)
+            .zip(self.meta.iter())
+            .skip(skip)
+            .find(|&(i, _)| self.get(i).is_some_and(|e| filter.matches(&e.topic)))
+            .map(|(i, meta)| (i, meta.id.clone()))
     }
 
     /// How many entries from `index` on match `filter`.
@@ -282,6 +303,7 @@ mod tests {
     fn entry(seq: u64, topic: &str, at: Instant) -> Entry {
         Entry {
             position: Position::new(1, seq),
+            id: EventId::new(alloc::format!("1-{seq}")).unwrap(),
             topic: Topic::new(topic).unwrap(),
             frame: Frame::encode(&crate::Event::new(alloc::format!("{seq:010}"))),
             at,
@@ -408,6 +430,17 @@ mod tests {
         let a = TopicFilter::from(Topic::new("a").unwrap());
         assert_eq!(w.count_matching(90, &a), 5);
         assert_eq!(w.count_matching(0, &a), 20);
+        let b = TopicFilter::from(Topic::new("b").unwrap());
+        let first = EventId::new("1-60").unwrap();
+        assert_eq!(w.first_matching(0, &a), Some((60, first)));
+        assert_eq!(w.first_matching(60, &b).map(|(i, _)| i), Some(61));
+        assert_eq!(w.first_matching(62, &b).map(|(i, _)| i), Some(63));
+        assert_eq!(w.first_matching(99, &a), None);
+        let none = TopicFilter::from(Topic::new("c").unwrap());
+        assert_eq!(w.first_matching(0, &none), None);
+        assert_eq!(w.first_after(Position::new(1, 70)), 71);
+        assert_eq!(w.first_after(Position::new(0, 0)), 60);
+        assert_eq!(w.first_after(Position::new(2, 0)), 100);
         // A reader keeps its segment after the window lets it go.
         for seq in 100..200 {
             w.push(entry(seq, "a", now));

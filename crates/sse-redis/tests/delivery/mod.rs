@@ -19,13 +19,18 @@ pub struct Got {
     pub data: String,
 }
 
-/// The next frame of `sub`, parsed (fails the test after [`PATIENCE`]).
-pub async fn next(sub: &mut Subscription) -> Got {
+/// The next frame of `sub` as text (fails the test after [`PATIENCE`]).
+pub async fn next_text(sub: &mut Subscription) -> String {
     let frame = tokio::time::timeout(PATIENCE, poll_fn(|cx| sub.poll_frame(cx)))
         .await
         .expect("an event arrives")
         .expect("the subscription goes on");
-    let text = String::from_utf8(frame.as_bytes().to_vec()).expect("UTF-8 frame");
+    String::from_utf8(frame.as_bytes().to_vec()).expect("UTF-8 frame")
+}
+
+/// The next frame of `sub`, parsed (fails the test after [`PATIENCE`]).
+pub async fn next(sub: &mut Subscription) -> Got {
+    let text = next_text(sub).await;
     let field = |name: &str| {
         text.lines()
             .find_map(|line| line.strip_prefix(name).map(str::to_owned))

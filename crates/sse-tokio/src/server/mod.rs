@@ -106,10 +106,45 @@ enum Bind {
     Listener(TcpListener),
 }
 
+/// What a [`Server`] counts, shared with the caller ([`Server::stats`]): read it for
+/// metrics while the server runs.
+#[derive(Debug, Clone, Default)]
+pub struct ServerStats {
+    inner: Arc<StatCounters>,
+}
+
+#[derive(Debug, Default)]
+struct StatCounters {
+    timed_out: std::sync::atomic::AtomicU64,
+    refused: std::sync::atomic::AtomicU64,
+}
+
+impl ServerStats {
+    /// Connections closed by a timeout: no request head in time, idle too long
+    /// between requests, or unable to write for the write timeout.
+    pub fn timed_out(&self) -> u64 {
+        self.inner
+            .timed_out
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Connections refused at once because the server had its maximum open.
+    pub fn refused(&self) -> u64 {
+        self.inner
+            .refused
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    fn count(counter: &std::sync::atomic::AtomicU64) {
+        counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
 /// An HTTP server on one TCP listener; see the [module docs](self).
 pub struct Server {
     bind: Bind,
     options: ServerOptions,
+    stats: ServerStats,
     #[cfg(feature = "server-rustls")]
     tls: Option<tokio_rustls::TlsAcceptor>,
 }
@@ -141,9 +176,15 @@ impl Server {
         Server {
             bind,
             options: ServerOptions::default(),
+            stats: ServerStats::default(),
             #[cfg(feature = "server-rustls")]
             tls: None,
         }
+    }
+
+    /// The counters this server keeps (a handle: it stays live while the server runs).
+    pub fn stats(&self) -> ServerStats {
+        self.stats.clone()
     }
 
     /// Replaces the options.
@@ -181,6 +222,7 @@ impl Server {
         };
         let shared = Arc::new(Shared::new(
             self.options,
+            self.stats,
             #[cfg(feature = "server-rustls")]
             self.tls,
         ));
@@ -206,6 +248,7 @@ impl Server {
                 Some(permits) => match Arc::clone(permits).try_acquire_owned() {
                     Ok(permit) => Some(permit),
                     Err(_) => {
+                        ServerStats::count(&shared.stats.inner.refused);
                         shared.refuse(tcp, peer);
                         continue;
                     }
@@ -243,6 +286,7 @@ async fn accept_failed(error: &std::io::Error) {
 /// What every connection of one server shares.
 struct Shared {
     options: ServerOptions,
+    stats: ServerStats,
     http1: http1::Builder,
     http2: http2::Builder<TokioExecutor>,
     auto: auto::Builder<TokioExecutor>,
@@ -257,6 +301,7 @@ content-length: 36\r\nconnection: close\r\nretry-after: 1\r\n\r\nthe server has 
 impl Shared {
     fn new(
         options: ServerOptions,
+        stats: ServerStats,
         #[cfg(feature = "server-rustls")] tls: Option<tokio_rustls::TlsAcceptor>,
     ) -> Shared {
         let mut http1 = http1::Builder::new();
@@ -281,6 +326,7 @@ impl Shared {
         auto.http2().timer(TokioTimer::new());
         Shared {
             options,
+            stats,
             http1,
             http2,
             auto,
@@ -351,6 +397,7 @@ impl Connection {
             let handshake = tokio::select! {
                 shaken = acceptor.accept(io) => shaken,
                 why = activity.expired() => {
+                    ServerStats::count(&self.shared.stats.inner.timed_out);
                     log!(debug, "closed {}: {}", self.peer, Closed(why));
                     return;
                 }
@@ -408,7 +455,7 @@ impl Connection {
     async fn drive<C>(&mut self, conn: C, activity: &Activity)
     where
         C: GracefulConnection,
-        C::Error: fmt::Display,
+        C::Error: Into<BoxError>,
     {
         tokio::pin!(conn);
         let mut stopping = false;
@@ -416,11 +463,16 @@ impl Connection {
             tokio::select! {
                 ended = conn.as_mut() => {
                     if let Err(error) = ended {
+                        let error: BoxError = error.into();
+                        if write_timed_out(&*error) {
+                            ServerStats::count(&self.shared.stats.inner.timed_out);
+                        }
                         log!(debug, "connection from {} ended: {error}", self.peer);
                     }
                     return;
                 }
                 why = activity.expired() => {
+                    ServerStats::count(&self.shared.stats.inner.timed_out);
                     log!(debug, "closed {}: {}", self.peer, Closed(why));
                     return;
                 }
@@ -431,6 +483,22 @@ impl Connection {
             }
         }
     }
+}
+
+/// Whether a connection ended because a write hit the write timeout (the
+/// [`DeadlineIo`] error somewhere in `error`'s causes).
+fn write_timed_out(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause = Some(error);
+    while let Some(error) = cause {
+        if error
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::TimedOut)
+        {
+            return true;
+        }
+        cause = error.source();
+    }
+    false
 }
 
 /// A connection closed by its watchdog, for logs.
