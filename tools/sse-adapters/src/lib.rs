@@ -13,6 +13,12 @@
 mod entries;
 mod route;
 
+/// The root README's code, compiled and run as doc tests (its hub endpoint for every
+/// framework).
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct ReadmeDoctests;
+
 use std::io;
 use std::net::TcpListener;
 
