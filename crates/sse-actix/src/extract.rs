@@ -1,7 +1,6 @@
 //! The extractors [`LastEventId`] and [`Topics`], and [`SseRejection`], the answer
 //! when a request cannot be served.
 
-use std::fmt;
 use std::future::{Ready, ready};
 
 use actix_web::dev::Payload;
@@ -10,7 +9,7 @@ use actix_web::{FromRequest, HttpRequest, ResponseError};
 use sse_core::EventId;
 use sse_core::http::LAST_EVENT_ID;
 use sse_core::hub::TopicFilter;
-use sse_core::subscribe::{self, Rejection};
+use sse_core::subscribe;
 
 /// The id a reconnecting client resumes after (see
 /// [`sse_core::subscribe::last_event_id`]): the `Last-Event-ID` header, or else the
@@ -65,28 +64,7 @@ impl FromRequest for Topics {
     }
 }
 
-/// A [`Rejection`] as an actix error: its status (400 or 503) with its message as
-/// the `text/plain` body. Made with `?` from a `Rejection`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SseRejection(pub Rejection);
-
-impl From<Rejection> for SseRejection {
-    fn from(rejection: Rejection) -> Self {
-        SseRejection(rejection)
-    }
-}
-
-impl fmt::Display for SseRejection {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.0, f)
-    }
-}
-
-impl std::error::Error for SseRejection {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.0.source()
-    }
-}
+sse_core::define_rejection!();
 
 impl ResponseError for SseRejection {
     fn status_code(&self) -> StatusCode {

@@ -34,7 +34,6 @@
 //!     .run(HubHandler::new(Hub::new()));
 //! ```
 
-use std::fmt;
 use std::future::Future;
 use std::io;
 use std::pin::Pin;
@@ -201,33 +200,12 @@ impl Topics {
     }
 }
 
-/// A subscribe request that cannot be served; send it with
-/// [`SseConnExt::with_rejection`] or [`SseRejection::respond`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SseRejection(pub Rejection);
+sse_core::define_rejection!();
 
 impl SseRejection {
     /// Answers `conn` with the rejection's status and reason.
     pub fn respond(&self, conn: Conn) -> Conn {
         conn.with_rejection(&self.0)
-    }
-}
-
-impl From<Rejection> for SseRejection {
-    fn from(rejection: Rejection) -> Self {
-        SseRejection(rejection)
-    }
-}
-
-impl fmt::Display for SseRejection {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.0, f)
-    }
-}
-
-impl std::error::Error for SseRejection {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&self.0)
     }
 }
 

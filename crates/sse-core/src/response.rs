@@ -280,3 +280,47 @@ macro_rules! define_sse {
         }
     };
 }
+
+/// Declares `SseRejection`, an adapter's error for a refused subscribe request: a
+/// [`Rejection`](crate::subscribe::Rejection) in a local newtype, so the adapter can
+/// implement its framework's error or response trait for it (the orphan rule forbids
+/// that on sse-core's type). Every adapter calls it once; the newtype has the same
+/// shape everywhere: `From<Rejection>`, `Display` (the reason) and `Error` (with the
+/// rejection as its source), and [`status`](crate::subscribe::Rejection::status)
+/// through the field.
+///
+/// ```
+/// sse_core::define_rejection!();
+///
+/// let rejection = SseRejection::from(sse_core::subscribe::topics(Some("topics=a//b")).unwrap_err());
+/// assert_eq!(rejection.0.status(), 400);
+/// assert!(std::error::Error::source(&rejection).is_some());
+/// ```
+#[macro_export]
+macro_rules! define_rejection {
+    () => {
+        /// A subscribe request that cannot be served: bad topics or `Last-Event-ID`
+        /// (`400`), or a hub that is full or closed (`503`). The response carries the
+        /// status and the reason as `text/plain`.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub struct SseRejection(pub $crate::subscribe::Rejection);
+
+        impl ::core::convert::From<$crate::subscribe::Rejection> for SseRejection {
+            fn from(rejection: $crate::subscribe::Rejection) -> Self {
+                SseRejection(rejection)
+            }
+        }
+
+        impl ::core::fmt::Display for SseRejection {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                ::core::fmt::Display::fmt(&self.0, f)
+            }
+        }
+
+        impl ::core::error::Error for SseRejection {
+            fn source(&self) -> ::core::option::Option<&(dyn ::core::error::Error + 'static)> {
+                ::core::option::Option::Some(&self.0)
+            }
+        }
+    };
+}

@@ -18,7 +18,7 @@ use sse_core::EventId;
 use sse_core::http::LAST_EVENT_ID;
 use sse_core::hub::{Hub, TopicFilter};
 use sse_core::stream::FrameSource;
-use sse_core::subscribe::{self, Rejection};
+use sse_core::subscribe;
 
 use crate::response::rejection_response;
 use crate::{BoxError, Sse};
@@ -46,20 +46,11 @@ impl IntoResponse for crate::hub::HubBody {
     }
 }
 
-/// A refused subscribe request as an axum response: its status (400 or 503) and its
-/// one-line reason as text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SseRejection(pub Rejection);
+sse_core::define_rejection!();
 
 impl IntoResponse for SseRejection {
     fn into_response(self) -> Response {
         rejection_response(&self.0).map(axum::body::Body::from)
-    }
-}
-
-impl From<Rejection> for SseRejection {
-    fn from(rejection: Rejection) -> Self {
-        SseRejection(rejection)
     }
 }
 

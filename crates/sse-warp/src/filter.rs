@@ -90,10 +90,7 @@ pub fn hub_endpoint(
     warp::get().and(request_parts()).map(subscribe)
 }
 
-/// A [`Rejection`] as a warp rejection (from [`last_event_id`] and [`topics`]) and
-/// as a reply: its status (400 or 503) with its message as the `text/plain` body.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SseRejection(pub Rejection);
+sse_core::define_rejection!();
 
 impl Reject for SseRejection {}
 
