@@ -31,7 +31,7 @@ use crate::timer::AsyncIoTimer;
 /// let mut body = SseBody::from(Sse::from_stream(events).comment("hi"));
 /// let mut text = String::new();
 /// smol::block_on(body.read_to_string(&mut text))?;
-/// assert_eq!(text, ": hi\n\ndata: one\n\ndata: two\n\n");
+/// assert_eq!(text, ": hi\ndata: one\n\ndata: two\n\n");
 /// # Ok::<(), std::io::Error>(())
 /// ```
 #[derive(Debug)]

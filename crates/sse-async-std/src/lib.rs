@@ -14,7 +14,7 @@
 //! | an event-stream response | [`Sse`]: `Sse::new(subscription)` or `Sse::from_stream(events)`, with `.keep_alive(..)`, `.retry(..)`; [`reader_event`] streams one event's data from an `AsyncRead` |
 //! | a response body for any futures-io HTTP server | [`SseBody`] (an `AsyncRead`), `From` an [`Sse`] |
 //! | serve over HTTP with trillium (feature `server`) | [`SseConnExt::with_sse`] on a `Conn`, the [`LastEventId`] and [`Topics`] readers, [`SseRejection`], and [`hub_endpoint`] for a whole hub in one expression |
-//! //! | consume a stream over HTTP (feature `client`) | [`client::EventSource`]: reconnection, backoff, `Last-Event-ID`, redirects, connect and idle timeouts; with feature `tracing`, spans and events of its connections |
+//! | consume a stream over HTTP (feature `client`) | [`client::EventSource`]: reconnection, backoff, `Last-Event-ID`, redirects, connect and idle timeouts; with feature `tracing`, spans and events of its connections |
 //!
 //! # Quick start
 //! A hub served on smol, and the client reading from it (on async-std, swap

@@ -24,14 +24,14 @@
 //!   smol instead of about 40 KiB, with no cost for small events.
 //!
 //! ```no_run
-//! use sse_async_std::{HubHandler, http_config};
+//! use sse_async_std::{hub_endpoint, http_config};
 //! use sse_core::hub::Hub;
 //!
 //! trillium_smol::config()
 //!     .with_port(8080)
 //!     .with_max_connections(Some(50_000))
 //!     .with_http_config(http_config())
-//!     .run(HubHandler::new(Hub::new()));
+//!     .run(hub_endpoint(Hub::new()));
 //! ```
 
 use std::future::Future;

@@ -287,7 +287,8 @@ fn hub_subscription_is_written_until_the_hub_closes() {
             write_stream(&mut out, subscription, &options)
                 .await
                 .unwrap();
-            let expected: String = std::iter::once("retry: 2000\n\n".to_owned())
+            // The retry: hint joins the first event's block (no block that dispatches nothing).
+            let expected: String = std::iter::once("retry: 2000\n".to_owned())
                 .chain(
                     ids.iter()
                         .enumerate()
@@ -313,7 +314,7 @@ fn idle_stream_gets_keep_alives_between_events() {
             let driving = async {
                 send.send(Event::new("a")).await.unwrap();
                 eventually("a keep-alive after the event", || {
-                    writer.text().contains("data: a\n\n: ping\n\n")
+                    writer.text().contains("data: a\n\n: ping\n")
                 })
                 .await;
                 send.send(Event::new("b")).await.unwrap();
@@ -322,9 +323,11 @@ fn idle_stream_gets_keep_alives_between_events() {
             let (written, ()) = future::zip(writing, driving).await;
             written.unwrap();
             let text = writer.text();
-            assert!(text.starts_with("data: a\n\n: ping\n\n"), "{text}");
+            // A keep-alive is a lone comment line, never followed by a blank line.
+            assert!(text.starts_with("data: a\n\n: ping\n"), "{text}");
+            assert!(!text.contains(": ping\n\n"), "{text}");
             assert!(text.ends_with("data: b\n\n"), "{text}");
-            assert_eq!(text.replace(": ping\n\n", ""), "data: a\n\ndata: b\n\n");
+            assert_eq!(text.replace(": ping\n", ""), "data: a\n\ndata: b\n\n");
         });
     }
 }
@@ -405,7 +408,8 @@ fn body_reads_in_small_buffers_lose_and_reorder_nothing() {
             let events: Vec<Event> = (0..20)
                 .map(|n| Event::new(format!("event number {n}\nsecond line")))
                 .collect();
-            let expected: Vec<u8> = std::iter::once(&b": hello\n\n"[..])
+            // The comment joins the first event's block.
+            let expected: Vec<u8> = std::iter::once(&b": hello\n"[..])
                 .chain(
                     events
                         .iter()

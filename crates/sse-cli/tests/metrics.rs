@@ -310,7 +310,8 @@ fn metrics_count_what_the_server_did() {
     assert_eq!(s.value("sse_replays_total", "{outcome=\"expired\"}"), 0.0);
     assert_eq!(s.value("sse_subscribers_refused_total", ""), 1.0);
     assert_eq!(s.value("sse_lag_drops_total", ""), 0.0);
-    assert_eq!(s.value("sse_gaps_signalled_total", ""), 0.0);
+    // The unknown id was told with an `sse-gap` event.
+    assert_eq!(s.value("sse_gaps_signalled_total", ""), 1.0);
     assert_eq!(s.value("sse_connections_timed_out_total", ""), 0.0);
     assert_eq!(s.value("sse_subscribers", ""), 3.0);
     assert_eq!(s.value("sse_subscribers_all_topics", ""), 1.0);

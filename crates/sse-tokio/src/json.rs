@@ -6,14 +6,14 @@
 //!
 //! ```
 //! use futures_util::stream;
-//! use sse_tokio::SseBody;
+//! use sse_tokio::Sse;
 //!
 //! #[derive(serde::Serialize)]
 //! struct Head { slot: u64 }
 //!
 //! // A fallible stream, like a tonic `Streaming<T>` (`Result<T, Status>`):
 //! let heads = stream::iter([Ok::<_, std::io::Error>(Head { slot: 1 }), Ok(Head { slot: 2 })]);
-//! let body = SseBody::from_stream(sse_tokio::json::try_json_events(heads));
+//! let response = Sse::from_stream(sse_tokio::json::try_json_events(heads));
 //! ```
 
 use std::pin::Pin;

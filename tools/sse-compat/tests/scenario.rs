@@ -68,19 +68,27 @@ fn two_connections_make_the_expected_record() {
 }
 
 #[test]
-fn a_reconnection_without_a_known_id_misses_the_replay() {
+fn a_reconnection_with_an_unknown_id_is_told_of_the_gap_then_gets_the_window() {
     let scenario = Scenario::new().unwrap();
     let mut first = scenario.connect(None).unwrap();
     assert!(drain(&mut first).1);
-    // An id the hub never issued: no replay, so the events published while the client
-    // was away are lost, and the record could not match.
+    // An id the hub never issued: the stream starts with an `sse-gap` event naming it,
+    // then replays what the window still holds (the hub's default `earliest` policy),
+    // so nothing published while the client was away is lost silently.
     let unknown = EventId::new("elsewhere-9").unwrap();
     let mut second = scenario.connect(Some(unknown)).unwrap();
     let (bytes, _) = drain(&mut second);
     let text = String::from_utf8(bytes).unwrap();
+    let gap = text.find("event: sse-gap\n").expect("a gap event");
     assert!(
-        !text.contains("published while the client was away"),
+        text[gap..].starts_with(
+            "event: sse-gap\ndata: {\"reason\":\"unknown\",\"last_event_id\":\"elsewhere-9\","
+        ),
         "{text}"
     );
+    let away = text
+        .find("published while the client was away")
+        .expect("the window is replayed");
+    assert!(gap < away, "{text}");
     assert!(text.contains("Last-Event-ID: elsewhere-9"), "{text}");
 }

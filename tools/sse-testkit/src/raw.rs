@@ -141,7 +141,19 @@ impl RawResponse {
     /// Waits until the body holds `needle`; returns and removes everything up to and
     /// including it.
     pub async fn read_through(&mut self, needle: &[u8]) -> io::Result<Vec<u8>> {
+        // Bounded as a whole, not only per read: a stream of keep-alives never lets a
+        // single read time out.
+        let deadline = tokio::time::Instant::now() + WAIT;
         loop {
+            if tokio::time::Instant::now() >= deadline {
+                return Err(io::Error::new(
+                    io::ErrorKind::TimedOut,
+                    format!(
+                        "{:?} did not arrive within {WAIT:?}",
+                        String::from_utf8_lossy(needle)
+                    ),
+                ));
+            }
             self.decode()?;
             if let Some(at) = find(&self.body, needle) {
                 return Ok(self.body.drain(..at + needle.len()).collect());

@@ -20,7 +20,9 @@
 //! may have any body. HTTP upgrades (WebSocket) are not supported.
 //!
 //! ```no_run
-//! //! use sse_tokio::server::{RequestBody, Server};
+//! use std::convert::Infallible;
+//!
+//! use sse_tokio::server::{RequestBody, Server};
 //!
 //! # async fn run() -> std::io::Result<()> {
 //! let app = tower::service_fn(|_request: http::Request<RequestBody>| async {
