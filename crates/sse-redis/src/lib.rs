@@ -108,4 +108,4 @@ mod status;
 pub use error::Error;
 pub use options::RedisOptions;
 pub use redis_hub::RedisHub;
-pub use status::ReaderStatus;
+pub use status::{ReaderError, ReaderStatus};
