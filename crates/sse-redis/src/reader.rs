@@ -216,7 +216,7 @@ impl Reader {
                     tracing::warn!(
                         key = %self.settings.key,
                         %error,
-                        "Redis stream reader lost its connection: reconnecting"
+                        "Redis stream read failed: reconnecting"
                     );
                     match self.reconnect().await {
                         Some(fresh) => conn = fresh,
