@@ -7,8 +7,8 @@ mod redis_process;
 
 use std::process::Command;
 
-use harness::http::{EventStream, publish, request};
-use harness::process::{Running, Server, sse};
+use harness::http::{EventStream, get, publish, request};
+use harness::process::{Running, Server, parse_listening_line, sse};
 use redis_process::{RedisProcess, free_port};
 
 fn serve_with(server: &RedisProcess) -> Server {
@@ -125,4 +125,80 @@ fn a_publish_redis_does_not_acknowledge_is_a_503_and_streams_stay_open() {
         rest.iter().all(|d| d == "after" || d == "during"),
         "{rest:?}"
     );
+}
+
+/// `sse serve --redis` logging warnings (whatever `RUST_LOG` the tests run with).
+fn serve_logging_with(server: &RedisProcess) -> Server {
+    let mut command = sse();
+    command.env("RUST_LOG", "warn").args([
+        "serve",
+        "--addr",
+        "127.0.0.1:0",
+        "--redis",
+        &server.url(),
+    ]);
+    let process = Running::start(command);
+    let line = process.stdout.next().expect("sse serve printed nothing");
+    let addr = parse_listening_line(&line);
+    Server { process, addr }
+}
+
+/// `/status`'s `redis` object once `condition` holds for it (bounded).
+fn redis_status_when(
+    server: &Server,
+    condition: impl Fn(&serde_json::Value) -> bool,
+) -> serde_json::Value {
+    let deadline = std::time::Instant::now() + harness::TIMEOUT;
+    loop {
+        let status = get(server.addr, "/status", &[]);
+        assert_eq!(status.status, 200, "{}", status.text());
+        let redis = status.json()["redis"].clone();
+        if condition(&redis) {
+            return redis;
+        }
+        assert!(std::time::Instant::now() < deadline, "last seen: {redis}");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn status_reports_the_redis_readers_last_error_and_serve_logs_it() {
+    let Some(mut redis) = RedisProcess::start("cli-last-error") else {
+        return;
+    };
+    let server = serve_logging_with(&redis);
+    let up = redis_status_when(&server, |r| r["connected"] == true);
+    assert!(up.get("last_error").is_none(), "no error yet: {up}");
+    assert_eq!(up["reconnects"], 0);
+
+    let killed_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis();
+    redis.kill();
+    let down = redis_status_when(&server, |r| r["last_error"]["during"] == "reconnecting");
+    assert_eq!(down["connected"], false, "{down}");
+    let error = &down["last_error"];
+    let message = error["message"].as_str().unwrap();
+    assert!(
+        message.to_lowercase().contains("connection refused"),
+        "{error}"
+    );
+    let at = u128::from(error["at_unix_ms"].as_u64().unwrap());
+    assert!(at >= killed_ms, "{error} is after the kill at {killed_ms}");
+
+    // The warning names the failure and what the reader does next.
+    let lost = std::iter::from_fn(|| server.process.stderr.next())
+        .find(|line| line.contains("Redis stream read failed"))
+        .expect("the lost connection is logged");
+    assert!(
+        lost.contains("WARN") && lost.contains("reconnecting"),
+        "{lost}"
+    );
+    assert!(lost.contains("error="), "{lost}");
+
+    redis.restart();
+    let back = redis_status_when(&server, |r| r["connected"] == true);
+    assert!(back["reconnects"].as_u64().unwrap() >= 1, "{back}");
+    assert!(back["last_error"]["message"].is_string(), "kept: {back}");
 }

@@ -54,6 +54,10 @@
 //!   backoff and reads on after the last id it saw, so subscribers get every entry that
 //!   Redis kept, in order, once. The publishing connection reconnects by itself on the
 //!   next publish.
+//! - No reader error is dropped: the latest one, with what the reader was doing and
+//!   when, is [`ReaderStatus::last_error`] (a [`ReaderError`]); with the `tracing`
+//!   feature each one is also logged (`warn`) with what the reader does next (reconnect,
+//!   try again after a delay, skip the entry), and the reconnection (`info`).
 //! - If the reader was away so long that entries it never read were trimmed (another
 //!   process went on publishing during a partition), it records the gap
 //!   ([`ReaderStatus::gaps`]) and no resume crosses it silently (`Replay::Expired`,
@@ -108,4 +112,4 @@ mod status;
 pub use error::Error;
 pub use options::RedisOptions;
 pub use redis_hub::RedisHub;
-pub use status::ReaderStatus;
+pub use status::{ReaderError, ReaderStatus};

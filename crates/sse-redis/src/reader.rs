@@ -2,6 +2,7 @@
 //! the stream with blocking reads on its own connection, reconnecting with backoff and
 //! resuming after the last entry it read.
 
+use core::fmt;
 use core::time::Duration;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -22,6 +23,15 @@ pub(crate) enum ReadError {
     Reply(ReplyError),
 }
 
+impl fmt::Display for ReadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ReadError::Redis(e) => fmt::Display::fmt(e, f),
+            ReadError::Reply(e) => write!(f, "unexpected reply from Redis: {e}"),
+        }
+    }
+}
+
 impl From<RedisError> for ReadError {
     fn from(e: RedisError) -> Self {
         ReadError::Redis(e)
@@ -33,6 +43,12 @@ impl From<ReplyError> for ReadError {
         ReadError::Reply(e)
     }
 }
+
+/// What the reader was doing when an error came (see [`ReaderError::during`](crate::ReaderError::during)).
+const READING: &str = "reading the stream";
+const RECONNECTING: &str = "reconnecting";
+const CATCHING_UP: &str = "catching up after reconnecting";
+const INGESTING: &str = "ingesting an entry";
 
 /// How the reader reads and retries.
 #[derive(Debug, Clone)]
@@ -193,8 +209,15 @@ impl Reader {
             match self.read_once(&mut conn).await {
                 Ok(true) => {}
                 Ok(false) => return,
-                Err(_) => {
+                Err(error) => {
                     self.state.set_connected(false);
+                    self.state.failed(READING, &error);
+                    #[cfg(feature = "tracing")]
+                    tracing::warn!(
+                        key = %self.settings.key,
+                        %error,
+                        "Redis stream read failed: reconnecting"
+                    );
                     match self.reconnect().await {
                         Some(fresh) => conn = fresh,
                         None => return,
@@ -223,21 +246,48 @@ impl Reader {
     }
 
     /// Waits (with growing, jittered delays) until a new connection is up and caught
-    /// up; `None` if the hub closed meanwhile.
+    /// up; `None` if the hub closed meanwhile. Each failed attempt is recorded.
     async fn reconnect(&mut self) -> Option<MultiplexedConnection> {
         let mut delay = self.settings.backoff_min;
+        let mut wait = jitter(delay);
+        #[cfg(feature = "tracing")]
+        let mut attempts: u32 = 0;
         loop {
-            tokio::time::sleep(jitter(delay)).await;
+            tokio::time::sleep(wait).await;
             if self.hub.is_closed() {
                 return None;
             }
-            if let Ok(mut conn) = self.open().await
-                && self.catch_up(&mut conn).await.is_ok()
+            #[cfg(feature = "tracing")]
             {
-                self.state.reconnected();
-                return Some(conn);
+                attempts = attempts.saturating_add(1);
             }
+            let (during, error) = match self.open().await {
+                Err(error) => (RECONNECTING, ReadError::Redis(error)),
+                Ok(mut conn) => match self.catch_up(&mut conn).await {
+                    Err(error) => (CATCHING_UP, error),
+                    Ok(()) => {
+                        self.state.reconnected();
+                        #[cfg(feature = "tracing")]
+                        tracing::info!(
+                            key = %self.settings.key,
+                            attempts,
+                            "Redis stream reader reconnected: reading on"
+                        );
+                        return Some(conn);
+                    }
+                },
+            };
             delay = delay.saturating_mul(2).min(self.settings.backoff_max);
+            wait = jitter(delay);
+            self.state.failed(during, &error);
+            #[cfg(feature = "tracing")]
+            tracing::warn!(
+                key = %self.settings.key,
+                %error,
+                attempts,
+                retry_in_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
+                "Redis stream reader failed {during}: trying again"
+            );
         }
     }
 
@@ -251,9 +301,15 @@ impl Reader {
                 continue; // read twice around a reconnection
             }
             self.last = Some(entry.id);
-            let decoded = entry.decode().ok().zip(entry.id.event_id());
-            let Some(((topic, event), id)) = decoded else {
-                self.state.skipped();
+            let (topic, event) = match entry.decode() {
+                Ok(decoded) => decoded,
+                Err(error) => {
+                    self.skip(entry.id, &error);
+                    continue;
+                }
+            };
+            let Some(id) = entry.id.event_id() else {
+                self.skip(entry.id, &"its id is not an event id");
                 continue;
             };
             let stamp = Stamp::new(entry.id.position(), id).with_age(age(entry.id, now));
@@ -263,13 +319,27 @@ impl Reader {
                     open = false;
                     break;
                 }
-                Err(_) => self.state.skipped(),
+                Err(error) => self.skip(entry.id, &error),
             }
         }
         if let Some(last) = self.last {
             self.state.set_last(last);
         }
         open
+    }
+
+    /// Counts and records an entry not handed to the hub, and why.
+    fn skip(&self, id: StreamId, error: &dyn fmt::Display) {
+        self.state.skipped();
+        self.state
+            .failed(INGESTING, &format_args!("entry {id}: {error}"));
+        #[cfg(feature = "tracing")]
+        tracing::warn!(
+            key = %self.settings.key,
+            entry = %id,
+            %error,
+            "Redis stream reader skips an entry: reading on"
+        );
     }
 
     fn advance_to(&mut self, id: StreamId) {

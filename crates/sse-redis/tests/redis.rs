@@ -262,7 +262,7 @@ async fn entries_written_by_others_are_skipped_and_counted() {
     let mut sub = a.hub().subscribe(TopicFilter::all()).unwrap();
     let client = redis::Client::open(server.url()).unwrap();
     let mut conn = client.get_multiplexed_async_connection().await.unwrap();
-    let _: String = redis::cmd("XADD")
+    let foreign: String = redis::cmd("XADD")
         .arg(RedisOptions::DEFAULT_STREAM_KEY)
         .arg("*")
         .arg("not")
@@ -273,5 +273,11 @@ async fn entries_written_by_others_are_skipped_and_counted() {
     let after = a.publish(&topic("t"), Event::new("after")).await.unwrap();
     let got = next(&mut sub).await;
     assert_eq!(got.id, after.as_str());
-    assert_eq!(a.reader_status().skipped, 1);
+    let status = a.reader_status();
+    assert_eq!(status.skipped, 1);
+    // Skipping is recorded with the entry and why; the reader stays connected.
+    assert!(status.connected);
+    let error = status.last_error.unwrap();
+    assert_eq!(error.during, "ingesting an entry");
+    assert_eq!(error.message, format!("entry {foreign}: no topic"));
 }

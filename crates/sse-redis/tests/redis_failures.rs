@@ -5,7 +5,7 @@ mod delivery;
 mod link;
 mod redis_process;
 
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use sse_core::Event;
 use sse_core::hub::{Replay, TopicFilter};
@@ -231,4 +231,54 @@ async fn a_process_cut_off_longer_than_the_stream_keeps_records_the_gap() {
     let back = publish_retrying(&a, "back", &mut Vec::new()).await;
     let got = read_until(&mut fresh, &id(&back)).await;
     assert!(got.iter().all(|g| g.data == "back"), "{got:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_redis_is_the_readers_last_error_until_a_newer_one() {
+    let Some(mut server) = RedisProcess::start("last-error") else {
+        return;
+    };
+    let a = RedisHub::connect(&server.url(), quick()).await.unwrap();
+    let status = a.reader_status();
+    assert_eq!((status.connected, status.last_error), (true, None));
+
+    let killed = SystemTime::now();
+    server.kill();
+    // The blocked read fails first; then each reconnection attempt is refused.
+    wait_for(
+        || {
+            a.reader_status()
+                .last_error
+                .is_some_and(|e| e.during == "reconnecting")
+        },
+        "A's reader records a refused reconnection",
+    )
+    .await;
+    let status = a.reader_status();
+    assert!(!status.connected, "{status:?}");
+    let error = status.last_error.unwrap();
+    assert!(
+        error.message.to_lowercase().contains("connection refused"),
+        "{error}"
+    );
+    assert_eq!(
+        error.to_string(),
+        format!("reconnecting: {}", error.message)
+    );
+    assert!(error.at >= killed, "{error:?} happened after the kill");
+
+    // Once it is back the reader says so, and keeps the error it recovered from.
+    server.restart();
+    wait_for(|| a.reader_status().connected, "A's reader reconnects").await;
+    let status = a.reader_status();
+    assert!(status.reconnects >= 1, "{status:?}");
+    let kept = status.last_error.unwrap();
+    assert!(kept.at >= error.at, "{kept:?}");
+    assert!(
+        matches!(
+            kept.during,
+            "reconnecting" | "catching up after reconnecting"
+        ),
+        "{kept:?}"
+    );
 }

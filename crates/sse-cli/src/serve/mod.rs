@@ -32,4 +32,4 @@ pub use metrics::{CONTENT_TYPE as METRICS_CONTENT_TYPE, MAX_TOPIC_SERIES, ServeM
 pub use publish::Published;
 pub use router::{DEMO_PAGE, redis_router, redis_router_with_metrics, router, router_with_metrics};
 pub use server::{SHUTDOWN_GRACE, run, serve, serve_redis, shutdown_signal};
-pub use status::StatusReport;
+pub use status::{RedisReader, RedisReaderError, StatusReport};

@@ -14,10 +14,23 @@
 //!   "closed": false
 //! }
 //! ```
+//!
+//! With `--redis`, a `redis` object also reports the stream reader (see
+//! [`sse_redis::ReaderStatus`]); `last_error` is there once the reader met one, and
+//! stays after it recovered:
+//!
+//! ```json
+//! "redis": {
+//!   "connected": true, "last_id": "1764763200000-0", "reconnects": 1, "gaps": 0,
+//!   "skipped": 0,
+//!   "last_error": {"during": "reconnecting", "message": "Connection refused (os error 111)",
+//!                  "at_unix_ms": 1764763201234}
+//! }
+//! ```
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::Json;
 use axum::extract::State;
@@ -25,6 +38,7 @@ use axum::response::{Html, IntoResponse, Response};
 use http::{HeaderMap, Uri, header};
 use serde::Serialize;
 use sse_core::hub::HubStats;
+use sse_redis::{ReaderError, ReaderStatus};
 
 use super::api_error::ApiError;
 use super::negotiate::prefers_html;
@@ -52,6 +66,66 @@ pub struct StatusReport {
     pub last_event_ids: BTreeMap<String, String>,
     /// Whether the hub is closed (shutting down).
     pub closed: bool,
+    /// The Redis stream reader, with `--redis` (absent from the JSON otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub redis: Option<RedisReader>,
+}
+
+/// The Redis stream reader's state (see [`ReaderStatus`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RedisReader {
+    /// Whether its connection is up.
+    pub connected: bool,
+    /// The newest stream entry id it read, if any.
+    pub last_id: Option<String>,
+    /// Times it reconnected after losing Redis.
+    pub reconnects: u64,
+    /// Times it found entries it never read trimmed meanwhile.
+    pub gaps: u64,
+    /// Entries it skipped (not events written by a hub).
+    pub skipped: u64,
+    /// Its most recent error, once it met one (absent from the JSON before).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_error: Option<RedisReaderError>,
+}
+
+/// The reader's most recent error (see [`ReaderError`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RedisReaderError {
+    /// What the reader was doing (`reading the stream`, `reconnecting`, `catching up
+    /// after reconnecting`, `ingesting an entry`).
+    pub during: String,
+    /// What failed.
+    pub message: String,
+    /// When, in milliseconds since the Unix epoch.
+    pub at_unix_ms: u64,
+}
+
+impl From<ReaderStatus> for RedisReader {
+    fn from(status: ReaderStatus) -> Self {
+        RedisReader {
+            connected: status.connected,
+            last_id: status.last_id.map(|id| id.as_str().to_owned()),
+            reconnects: status.reconnects,
+            gaps: status.gaps,
+            skipped: status.skipped,
+            last_error: status.last_error.map(RedisReaderError::from),
+        }
+    }
+}
+
+impl From<ReaderError> for RedisReaderError {
+    fn from(error: ReaderError) -> Self {
+        let since = error
+            .at
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or(Duration::ZERO);
+        RedisReaderError {
+            during: error.during.to_owned(),
+            message: error.message,
+            at_unix_ms: u64::try_from(since.as_millis()).unwrap_or(u64::MAX),
+        }
+    }
 }
 
 /// Subscriber counts.
@@ -129,7 +203,15 @@ impl StatusReport {
                 .map(|(topic, id)| (topic.as_str().to_owned(), id.as_str().to_owned()))
                 .collect(),
             closed: stats.closed,
+            redis: None,
         }
+    }
+
+    /// The report with the Redis reader's state (`--redis`).
+    #[must_use]
+    pub fn with_redis(mut self, reader: ReaderStatus) -> Self {
+        self.redis = Some(reader.into());
+        self
     }
 
     /// The report as a small HTML page that reloads itself every few seconds.
@@ -164,6 +246,31 @@ impl StatusReport {
             "state",
             if self.closed { "closed" } else { "running" }.to_owned(),
         );
+        if let Some(reader) = &self.redis {
+            let state = if reader.connected {
+                "connected"
+            } else {
+                "disconnected"
+            };
+            row(
+                "redis reader",
+                format!(
+                    "{state}, {} reconnects, {} gaps, {} skipped",
+                    reader.reconnects, reader.gaps, reader.skipped
+                ),
+            );
+            if let Some(error) = &reader.last_error {
+                let now = SystemTime::now()
+                    .duration_since(UNIX_EPOCH)
+                    .unwrap_or(Duration::ZERO);
+                let now_ms = u64::try_from(now.as_millis()).unwrap_or(u64::MAX);
+                let ago = now_ms.saturating_sub(error.at_unix_ms) / 1000;
+                row(
+                    "redis last error",
+                    format!("{}: {} ({ago} s ago)", error.during, error.message),
+                );
+            }
+        }
         let mut topics = String::new();
         for (topic, count) in &self.subscribers.by_topic {
             let last = self.last_event_ids.get(topic).map_or("", String::as_str);
@@ -215,7 +322,10 @@ pub async fn status(
     uri: Uri,
 ) -> Result<Response, ApiError> {
     app.config.subscribe_access().check(&headers, uri.query())?;
-    let report = StatusReport::new(app.hub.stats(), app.started.elapsed());
+    let mut report = StatusReport::new(app.hub.stats(), app.started.elapsed());
+    if let Some(redis) = &app.redis {
+        report = report.with_redis(redis.reader_status());
+    }
     let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
     let mut response = if prefers_html(accept) {
         Html(report.to_html()).into_response()
@@ -262,6 +372,18 @@ mod tests {
             },
             last_event_ids: BTreeMap::from([("quiet".to_owned(), "e-1".to_owned())]),
             closed: false,
+            redis: Some(RedisReader {
+                connected: false,
+                last_id: None,
+                reconnects: 2,
+                gaps: 0,
+                skipped: 0,
+                last_error: Some(RedisReaderError {
+                    during: "reconnecting".to_owned(),
+                    message: "refused <here>".to_owned(),
+                    at_unix_ms: 0,
+                }),
+            }),
         };
         let html = report.to_html();
         assert!(html.contains("<td>&lt;b&gt;&amp;</td><td>1</td><td></td>"));
@@ -269,5 +391,19 @@ mod tests {
         assert!(!html.contains("<b>&"));
         assert!(html.contains("<th>gaps signalled</th><td>4</td>"));
         assert!(!html.contains("{rows}"));
+        assert!(html.contains(
+            "<th>redis reader</th><td>disconnected, 2 reconnects, 0 gaps, 0 skipped</td>"
+        ));
+        assert!(html.contains("<th>redis last error</th><td>reconnecting: refused &lt;here&gt; ("));
+
+        let json = serde_json::to_value(&report).unwrap();
+        assert_eq!(json["redis"]["last_error"]["during"], "reconnecting");
+        assert_eq!(json["redis"]["last_error"]["at_unix_ms"], 0);
+        let without = StatusReport {
+            redis: None,
+            ..report
+        };
+        let json = serde_json::to_value(&without).unwrap();
+        assert!(json.get("redis").is_none(), "{json}");
     }
 }
