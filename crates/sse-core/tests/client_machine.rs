@@ -17,3 +17,5 @@ mod responses;
 mod stream;
 #[path = "client_machine/support.rs"]
 mod support;
+#[cfg(feature = "tracing")]
+mod trace_recorder;

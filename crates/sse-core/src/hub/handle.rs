@@ -52,7 +52,12 @@ impl Hub {
     ///
     /// Fails if the hub is closed or the store cannot stamp the event.
     pub fn publish(&self, topic: &Topic, event: Event) -> Result<EventId, PublishError> {
-        self.shared.publish(topic, event)
+        let published = self.shared.publish(topic, event);
+        #[cfg(feature = "tracing")]
+        if let Err(error) = &published {
+            tracing::warn!(topic = topic.as_str(), %error, "publish refused");
+        }
+        published
     }
 
     /// Adds an event whose id and position were assigned elsewhere (a distributed
@@ -116,10 +121,11 @@ impl Hub {
     }
 
     /// Subscribes to the events on `filter`'s topics published after `last_event_id`
-    /// (the client's `Last-Event-ID`, see [`crate::http::last_event_id`]), then to the
-    /// live stream, with no gap or duplicate between the two. Whether the id could be
-    /// honoured is reported by [`Subscription::replay`]; when it cannot, the
-    /// subscription starts live.
+    /// (the client's `Last-Event-ID`, see [`crate::subscribe::last_event_id`]), then to
+    /// the live stream, with no gap or duplicate between the two. Whether the id could
+    /// be honoured is reported by [`Subscription::replay`]; when it cannot (expired or
+    /// unknown), the hub's [`GapPolicy`](super::GapPolicy) says where the subscription
+    /// starts, and its first frame is the gap event, unless gap events are off.
     ///
     /// Fails if the hub is closed or has its maximum of subscribers.
     pub fn subscribe_from(

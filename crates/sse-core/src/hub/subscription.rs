@@ -159,6 +159,10 @@ pub struct Subscription {
     gap: Option<Frame>,
     /// What the hub sees of its progress.
     tracker: Arc<Tracker>,
+    /// This subscriber's span (its topics and how it started): the parent of what is
+    /// logged about it.
+    #[cfg(feature = "tracing")]
+    span: tracing::Span,
 }
 
 /// Where a new subscription starts, as the hub placed it.
@@ -173,6 +177,12 @@ pub(crate) struct Placed {
 
 impl Subscription {
     pub(crate) fn new(shared: Arc<Shared>, filter: TopicFilter, placed: Placed) -> Subscription {
+        #[cfg(feature = "tracing")]
+        let span = {
+            let span = tracing::info_span!("subscriber", topics = %filter, replay = ?placed.replay);
+            tracing::debug!(parent: &span, "subscribed");
+            span
+        };
         Subscription {
             shared,
             filter,
@@ -187,6 +197,8 @@ impl Subscription {
             delivered: 0,
             gap: placed.gap,
             tracker: placed.tracker,
+            #[cfg(feature = "tracing")]
+            span,
         }
     }
 
@@ -323,6 +335,13 @@ impl Subscription {
     }
 
     fn finish(&mut self, reason: EndReason) {
+        #[cfg(feature = "tracing")]
+        match reason {
+            EndReason::Lagged { missed } => {
+                tracing::info!(parent: &self.span, missed, "ended: fell behind the replay window");
+            }
+            other => tracing::debug!(parent: &self.span, reason = ?other, "ended"),
+        }
         self.end = Some(reason);
         self.segment = None;
         if let Some(key) = self.key.take() {
@@ -333,6 +352,10 @@ impl Subscription {
 
 impl Drop for Subscription {
     fn drop(&mut self) {
+        #[cfg(feature = "tracing")]
+        if self.end.is_none() {
+            tracing::debug!(parent: &self.span, "dropped (the client went away)");
+        }
         self.flush_delivered();
         if let Some(key) = self.key.take() {
             self.shared.release(key, &self.tracker);

@@ -383,62 +383,12 @@ fn a_failure_to_connect_is_retried_with_its_cause() {
 /// of redirects, reconnections and the stop.
 #[cfg(feature = "tracing")]
 mod tracing_output {
-    use std::sync::Mutex;
-    use std::sync::atomic::AtomicU64;
-
-    use tracing::field::{Field, Visit};
-    use tracing::span::{Attributes, Id, Record};
-    use tracing::{Event, Metadata, Subscriber};
-
     use super::*;
-
-    /// Records span names and each event as `message key=value ...`.
-    #[derive(Default)]
-    struct Recorder {
-        next_id: AtomicU64,
-        lines: Mutex<Vec<String>>,
-    }
-
-    struct Line(String);
-
-    impl Visit for Line {
-        fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
-            if field.name() == "message" {
-                self.0.insert_str(0, &format!("{value:?}"));
-            } else {
-                self.0.push_str(&format!(" {}={value:?}", field.name()));
-            }
-        }
-    }
-
-    impl Subscriber for &'static Recorder {
-        fn enabled(&self, _: &Metadata<'_>) -> bool {
-            true
-        }
-        fn new_span(&self, span: &Attributes<'_>) -> Id {
-            let mut line = Line(String::new());
-            span.record(&mut line);
-            let name = span.metadata().name();
-            self.lines
-                .lock()
-                .unwrap()
-                .push(format!("span {name}{}", line.0));
-            Id::from_u64(self.next_id.fetch_add(1, Ordering::SeqCst) + 1)
-        }
-        fn record(&self, _: &Id, _: &Record<'_>) {}
-        fn record_follows_from(&self, _: &Id, _: &Id) {}
-        fn event(&self, event: &Event<'_>) {
-            let mut line = Line(String::new());
-            event.record(&mut line);
-            self.lines.lock().unwrap().push(line.0);
-        }
-        fn enter(&self, _: &Id) {}
-        fn exit(&self, _: &Id) {}
-    }
+    use crate::trace_recorder::Recorder;
 
     #[test]
     fn attempts_redirects_reconnections_and_the_stop_are_traced() {
-        let recorder: &'static Recorder = Box::leak(Box::default());
+        let recorder = Recorder::leaked();
         let scripts = vec![
             vec![redirect(307, "/b")],
             vec![stream_head(), Step::End],
@@ -451,7 +401,7 @@ mod tracing_output {
             run.reconnecting();
             assert_eq!(run.next(), Some(Err(StopReason::NoContent)));
         });
-        let lines = recorder.lines.lock().unwrap().clone();
+        let lines = recorder.lines();
         let has = |prefix: &str| lines.iter().any(|line| line.starts_with(prefix));
         assert!(
             has("span sse_client_attempt url=http://a.test/a attempt=1"),
