@@ -21,7 +21,10 @@ fn subscriptions_gaps_lag_refusals_and_refused_publishes_are_logged() {
         }
         // `first` has left the window of 2: a resume across a gap.
         let mut late = hub
-            .subscribe_from(TopicFilter::from_topics([topic.clone()]).unwrap(), Some(&first))
+            .subscribe_from(
+                TopicFilter::from_topics([topic.clone()]).unwrap(),
+                Some(&first),
+            )
             .unwrap();
         // The hub is full.
         assert!(hub.subscribe(TopicFilter::all()).is_err());
@@ -35,8 +38,14 @@ fn subscriptions_gaps_lag_refusals_and_refused_publishes_are_logged() {
     });
     let lines = recorder.lines();
     let has = |prefix: &str| recorder.has(prefix);
-    assert!(has("span subscriber topics=news replay=Expired"), "{lines:?}");
-    assert!(has("subscriber resumed across a gap reason=Expired"), "{lines:?}");
+    assert!(
+        has("span subscriber topics=news replay=Expired"),
+        "{lines:?}"
+    );
+    assert!(
+        has("subscriber resumed across a gap reason=Expired"),
+        "{lines:?}"
+    );
     assert!(
         has("subscriber refused: the hub has its maximum of subscribers max=1"),
         "{lines:?}"
