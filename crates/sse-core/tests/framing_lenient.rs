@@ -4,6 +4,8 @@
 //! line once an id has been seen or when the block held `retry:`, even with no data.
 //! The preamble, keep-alives and the gap event must not make them dispatch anything
 //! extra.
+// The hub and the frame stream need the `std` feature.
+#![cfg(feature = "std")]
 
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Waker};

@@ -1,6 +1,8 @@
 //! No silent loss, no hostages: a subscriber that falls behind the window and resumes
 //! gets a gap event and everything still kept, and one that stops reading gives back its
 //! place in the subscriber limit.
+// The hub and the frame stream need the `std` feature.
+#![cfg(feature = "std")]
 
 use std::task::{Context, Poll, Waker};
 
