@@ -34,8 +34,6 @@ enum Connection {
     /// No attempt: waiting to reconnect, or stopped.
     #[default]
     Idle,
-    /// The request could not be made; reported at the next poll.
-    Unsendable(TransportError),
     /// The request is sent or being sent; waiting for the response head.
     Requesting(Request),
     /// Reading the response body.
@@ -46,7 +44,6 @@ impl fmt::Debug for Http {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self.connection {
             Connection::Idle => "Idle",
-            Connection::Unsendable(_) => "Unsendable",
             Connection::Requesting(_) => "Requesting",
             Connection::Reading { .. } => "Reading",
         })
@@ -90,13 +87,12 @@ impl Http {
 }
 
 impl ClientIo for Http {
-    fn connect(&mut self, request: &ClientRequest) {
-        self.connection = match self.conn(request) {
-            Ok(conn) => {
-                Connection::Requesting(Box::pin(std::future::IntoFuture::into_future(conn)))
-            }
-            Err(error) => Connection::Unsendable(error),
-        };
+    fn connect(&mut self, request: &ClientRequest) -> Result<(), TransportError> {
+        self.connection = Connection::Idle;
+        let conn = self.conn(request)?;
+        self.connection =
+            Connection::Requesting(Box::pin(std::future::IntoFuture::into_future(conn)));
+        Ok(())
     }
 
     fn disconnect(&mut self) {
@@ -106,10 +102,6 @@ impl ClientIo for Http {
     fn poll_progress(&mut self, cx: &mut Context<'_>) -> Poll<Progress<'_>> {
         match &mut self.connection {
             Connection::Idle => Poll::Pending,
-            Connection::Unsendable(_) => match std::mem::take(&mut self.connection) {
-                Connection::Unsendable(error) => Poll::Ready(Progress::Failed(error)),
-                _ => Poll::Pending,
-            },
             Connection::Requesting(request) => match std::task::ready!(request.as_mut().poll(cx)) {
                 Ok(mut conn) => {
                     let head = head(&conn);

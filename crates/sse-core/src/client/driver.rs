@@ -28,9 +28,9 @@ pub trait ClientIo {
     ///
     /// `request` already carries `Accept: text/event-stream`, `Cache-Control:
     /// no-cache` and, when resuming, `Last-Event-ID`. A request the HTTP library
-    /// cannot send (say, a URL it does not accept) is reported as
-    /// [`Progress::Failed`] by the next `poll_progress`.
-    fn connect(&mut self, request: &ClientRequest);
+    /// cannot send (say, a URL it does not accept) is an `Err`: the driver treats it
+    /// as a failed connection, like [`Progress::Failed`].
+    fn connect(&mut self, request: &ClientRequest) -> Result<(), TransportError>;
 
     /// Drops the current connection, if any.
     fn disconnect(&mut self);
@@ -104,7 +104,7 @@ pub struct ResponseHead {
 /// use std::time::Instant;
 /// use sse_core::client::{
 ///     ClientConfig, ClientDriver, ClientIo, ClientMachine, ClientRequest, Progress,
-///     ResponseHead, SourceEvent,
+///     ResponseHead, SourceEvent, TransportError,
 /// };
 ///
 /// /// Answers every request with one event, then holds the stream open.
@@ -115,9 +115,10 @@ pub struct ResponseHead {
 /// }
 ///
 /// impl ClientIo for OneEvent {
-///     fn connect(&mut self, request: &ClientRequest) {
+///     fn connect(&mut self, request: &ClientRequest) -> Result<(), TransportError> {
 ///         self.sent.push(request.url().to_string());
 ///         self.step = 0;
+///         Ok(())
 ///     }
 ///     fn disconnect(&mut self) {}
 ///     fn poll_progress(&mut self, _: &mut Context<'_>) -> Poll<Progress<'_>> {
@@ -160,6 +161,9 @@ pub struct ClientDriver {
     request: ClientRequest,
     /// The attempt awaiting its response head: its request after redirects.
     in_flight: Option<InFlight>,
+    /// A request the I/O could not send: reported as the attempt's failure at the
+    /// next poll.
+    unsent: Option<TransportError>,
     #[cfg(feature = "tracing")]
     trace: super::trace::Trace,
 }
@@ -189,6 +193,7 @@ impl ClientDriver {
             machine,
             request,
             in_flight: None,
+            unsent: None,
         }
     }
 
@@ -224,7 +229,11 @@ impl ClientDriver {
                 return Poll::Ready(item);
             }
             let now = io.now();
-            let head = match io.poll_progress(cx) {
+            let progress = match self.unsent.take() {
+                Some(error) => Poll::Ready(Progress::Failed(error)),
+                None => io.poll_progress(cx),
+            };
+            let head = match progress {
                 Poll::Ready(Progress::Head(head)) => head,
                 Poll::Ready(Progress::Data(bytes)) => {
                     self.machine.handle_data(now, bytes);
@@ -275,7 +284,7 @@ impl ClientDriver {
         }
         #[cfg(feature = "tracing")]
         self.trace.redirect(head.status, next.url());
-        io.connect(&next);
+        self.unsent = io.connect(&next).err();
         self.in_flight = Some(InFlight {
             request: next,
             redirects: in_flight.redirects.saturating_add(1),
@@ -295,6 +304,7 @@ impl ClientDriver {
                     cause,
                 } => {
                     self.in_flight = None;
+                    self.unsent = None;
                     io.disconnect();
                     #[cfg(feature = "tracing")]
                     self.trace.reconnecting(delay, attempt, &cause);
@@ -307,6 +317,7 @@ impl ClientDriver {
                 }
                 Action::Stopped(reason) => {
                     self.in_flight = None;
+                    self.unsent = None;
                     io.disconnect();
                     #[cfg(feature = "tracing")]
                     self.trace.stopped(&reason);
@@ -324,7 +335,7 @@ impl ClientDriver {
         let request = self.request.for_attempt(last_event_id.as_ref());
         #[cfg(feature = "tracing")]
         self.trace.connecting(&request);
-        io.connect(&request);
+        self.unsent = io.connect(&request).err();
         self.in_flight = Some(InFlight {
             request,
             redirects: 0,

@@ -10,7 +10,7 @@ use std::task::{Context, Poll, Wake, Waker};
 use sse_core::SourceEvent;
 use sse_core::client::{
     ClientDriver, ClientIo, ClientRequest, Item, Progress, ResponseHead, STEPS_PER_POLL,
-    TooManyRedirects,
+    TooManyRedirects, TransportError,
 };
 
 use super::support::*;
@@ -24,6 +24,9 @@ enum Step {
     Fail(&'static str),
     /// These bytes, again and again, at once.
     Forever(&'static [u8]),
+    /// The request cannot be sent at all (`connect` fails); must be a script's only
+    /// step.
+    Unsendable(&'static str),
 }
 
 fn stream_head() -> Step {
@@ -71,9 +74,15 @@ impl Network {
 }
 
 impl ClientIo for Network {
-    fn connect(&mut self, request: &ClientRequest) {
+    fn connect(&mut self, request: &ClientRequest) -> Result<(), TransportError> {
         self.sent.push(request.clone());
         self.current = self.scripts.pop_front().unwrap_or_default().into();
+        if let Some(Step::Unsendable(why)) = self.current.front() {
+            let error = TransportError::new(*why);
+            self.current.clear();
+            return Err(error);
+        }
+        Ok(())
     }
 
     fn disconnect(&mut self) {
@@ -94,7 +103,9 @@ impl ClientIo for Network {
             }),
             Step::Data(bytes) => Progress::Data(bytes),
             Step::End => Progress::End,
-            Step::Fail(what) => Progress::Failed(TransportError::new(what)),
+            Step::Fail(what) | Step::Unsendable(what) => {
+                Progress::Failed(TransportError::new(what))
+            }
             Step::Forever(bytes) => {
                 self.current.push_front(Step::Forever(bytes));
                 Progress::Data(bytes)
@@ -366,6 +377,21 @@ fn a_silent_server_times_out_the_attempt_then_retries_run_out() {
         last.to_string(),
         "no response within the connect timeout of 1s"
     );
+}
+
+#[test]
+fn a_request_that_cannot_be_sent_is_a_failed_attempt_and_retried() {
+    let scripts = vec![
+        vec![Step::Unsendable("no such scheme")],
+        vec![stream_head()],
+    ];
+    let mut run = Run::new(ClientConfig::default(), get("http://a.test/"), scripts);
+    let Disconnect::Transport(error) = run.reconnecting() else {
+        panic!("expected a transport failure");
+    };
+    assert_eq!(error.to_string(), "transport error: no such scheme");
+    assert_eq!(run.next(), Some(Ok(SourceEvent::Open)));
+    assert_eq!(run.net.sent.len(), 2);
 }
 
 #[test]

@@ -34,8 +34,6 @@ enum Connection {
     /// No attempt (waiting to reconnect, or stopped).
     #[default]
     Idle,
-    /// The request could not be made; reported at the next poll.
-    Unsendable(TransportError),
     /// The request is sent; waiting for the response head.
     Requesting(ResponseFuture),
     /// The response arrived; reading its body.
@@ -59,11 +57,11 @@ impl Http {
 }
 
 impl ClientIo for Http {
-    fn connect(&mut self, request: &ClientRequest) {
-        self.connection = match to_hyper(request) {
-            Ok(request) => Connection::Requesting(self.client.send(request)),
-            Err(error) => Connection::Unsendable(TransportError::new(error)),
-        };
+    fn connect(&mut self, request: &ClientRequest) -> Result<(), TransportError> {
+        self.connection = Connection::Idle;
+        let request = to_hyper(request).map_err(TransportError::new)?;
+        self.connection = Connection::Requesting(self.client.send(request));
+        Ok(())
     }
 
     fn disconnect(&mut self) {
@@ -73,10 +71,6 @@ impl ClientIo for Http {
     fn poll_progress(&mut self, cx: &mut Context<'_>) -> Poll<Progress<'_>> {
         match &mut self.connection {
             Connection::Idle => Poll::Pending,
-            Connection::Unsendable(_) => match std::mem::take(&mut self.connection) {
-                Connection::Unsendable(error) => Poll::Ready(Progress::Failed(error)),
-                _ => Poll::Pending,
-            },
             Connection::Requesting(future) => match std::task::ready!(Pin::new(future).poll(cx)) {
                 Err(error) => {
                     self.connection = Connection::Idle;
