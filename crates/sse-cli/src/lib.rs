@@ -153,7 +153,12 @@ pub fn run(command: Command) -> Result<(), Failure> {
             logging::init();
             runtime()?.block_on(serve::run(config))
         }
-        Command::Listen(args) => runtime()?.block_on(listen::run(args)),
+        Command::Listen(args) => {
+            // The client's connection attempts, redirects and reconnections, by
+            // `RUST_LOG` (warnings only when unset, so stderr stays quiet).
+            logging::init();
+            runtime()?.block_on(listen::run(args))
+        }
     }
 }
 
