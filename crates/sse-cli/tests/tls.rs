@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 use harness::TIMEOUT;
 use harness::browser::Browser;
 use harness::process::Server;
+use sse_testkit::http1::head::parse_head;
 use sse_tokio::client::{EventSource, HttpClient, SourceEvent};
 
 /// A self-signed certificate for `localhost` and 127.0.0.1, written as PEM files.
@@ -111,10 +112,12 @@ fn tls_publish(cert: &Cert, addr: SocketAddr, topic: &str, data: &str) {
 fn tls_subscribers(cert: &Cert, addr: SocketAddr) -> u64 {
     let request = "GET /status HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
     let (_, response) = tls_request(cert, addr, &[b"http/1.1"], request);
-    let body = response
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b)
-        .unwrap_or_default();
+    let (head, len) = parse_head(response.as_bytes())
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| panic!("no HTTP/1.1 response head: {response}"));
+    assert_eq!(head.status, 200, "{response}");
+    let body = response.get(len..).unwrap_or_default();
     let json: serde_json::Value = serde_json::from_str(body).unwrap_or_else(|e| {
         panic!("status is not JSON ({e}): {response}");
     });

@@ -6,6 +6,8 @@ use std::net::{SocketAddr, TcpStream};
 
 use serde_json::Value;
 use sse_core::{Decoded, Decoder, MessageEvent};
+use sse_testkit::http1::chunked::{ChunkedDecoder, Progress};
+use sse_testkit::http1::head::{BodyFraming, Head, parse_head};
 
 use super::TIMEOUT;
 
@@ -93,56 +95,81 @@ pub fn request(
         .unwrap_or_else(|e| panic!("reading the response to {method} {target}: {e}"))
 }
 
-/// Reads one response: the head, then a body delimited by `Content-Length`, chunked
-/// encoding, or the end of the connection.
-fn read_response(stream: &mut TcpStream) -> std::io::Result<Response> {
+/// Reads until the response head is complete: the head and the bytes after it.
+fn read_head(stream: &mut TcpStream) -> std::io::Result<(Head, Vec<u8>)> {
     let mut raw = Vec::new();
     let mut buf = [0u8; 8192];
-    let (status, headers, mut rest) = loop {
-        if let Some((status, headers, rest)) = parse_head(&raw) {
-            break (status, headers, rest.to_vec());
+    loop {
+        let parsed = parse_head(&raw).map_err(invalid)?;
+        if let Some((head, len)) = parsed {
+            return Ok((head, raw.split_off(len)));
         }
         let read = stream.read(&mut buf)?;
         if read == 0 {
             return Err(ErrorKind::UnexpectedEof.into());
         }
         raw.extend_from_slice(&buf[..read]);
-    };
-    let length = find_header(&headers, "content-length").map(|v| v.parse::<usize>().unwrap());
-    let chunked = find_header(&headers, "transfer-encoding") == Some("chunked");
-    let body = if let Some(length) = length {
-        while rest.len() < length {
-            let read = stream.read(&mut buf)?;
-            if read == 0 {
-                return Err(ErrorKind::UnexpectedEof.into());
-            }
-            rest.extend_from_slice(&buf[..read]);
-        }
-        rest
-    } else if chunked {
-        let mut chunks = Dechunker::default();
-        let mut body = chunks.feed(&rest);
-        while !chunks.done {
-            let read = stream.read(&mut buf)?;
-            if read == 0 {
-                return Err(ErrorKind::UnexpectedEof.into());
-            }
-            body.extend(chunks.feed(&buf[..read]));
-        }
-        body
-    } else {
-        match stream.read_to_end(&mut rest) {
-            Ok(_) => {}
-            Err(e) if e.kind() == ErrorKind::ConnectionReset => {}
-            Err(e) => return Err(e),
-        }
-        rest
-    };
+    }
+}
+
+/// Reads one response: the head, then a body delimited by `Content-Length`, chunked
+/// encoding, or the end of the connection.
+fn read_response(stream: &mut TcpStream) -> std::io::Result<Response> {
+    let (head, rest) = read_head(stream)?;
+    let body = read_body(stream, head.framing, rest)?;
     Ok(Response {
-        status,
-        headers,
+        status: head.status,
+        headers: head.headers,
         body,
     })
+}
+
+/// The body framed by `framing`, `rest` being what already arrived after the head.
+fn read_body(
+    stream: &mut TcpStream,
+    framing: BodyFraming,
+    mut rest: Vec<u8>,
+) -> std::io::Result<Vec<u8>> {
+    let mut buf = [0u8; 8192];
+    match framing {
+        BodyFraming::Length(length) => {
+            let length = usize::try_from(length).map_err(invalid)?;
+            while rest.len() < length {
+                let read = stream.read(&mut buf)?;
+                if read == 0 {
+                    return Err(ErrorKind::UnexpectedEof.into());
+                }
+                rest.extend_from_slice(&buf[..read]);
+            }
+            rest.truncate(length);
+            Ok(rest)
+        }
+        BodyFraming::Chunked => {
+            let mut chunks = ChunkedDecoder::new();
+            let mut body = Vec::new();
+            let mut progress = chunks
+                .feed(&rest, |d| body.extend_from_slice(d))
+                .map_err(invalid)?;
+            while progress == Progress::Open {
+                let read = stream.read(&mut buf)?;
+                if read == 0 {
+                    return Err(ErrorKind::UnexpectedEof.into());
+                }
+                progress = chunks
+                    .feed(&buf[..read], |d| body.extend_from_slice(d))
+                    .map_err(invalid)?;
+            }
+            Ok(body)
+        }
+        BodyFraming::Raw => {
+            match stream.read_to_end(&mut rest) {
+                Ok(_) => {}
+                Err(e) if e.kind() == ErrorKind::ConnectionReset => {}
+                Err(e) => return Err(e),
+            }
+            Ok(rest)
+        }
+    }
 }
 
 /// `GET target`.
@@ -164,81 +191,12 @@ pub fn publish(addr: SocketAddr, topic: &str, data: &str) -> String {
     response.json()["id"].as_str().unwrap().to_owned()
 }
 
-/// A response head: status code, headers, and the bytes that followed it.
-type Head<'a> = (u16, Vec<(String, String)>, &'a [u8]);
-
-/// Status code, headers and the bytes after the head, once the head is complete.
-fn parse_head(raw: &[u8]) -> Option<Head<'_>> {
-    let end = raw.windows(4).position(|w| w == b"\r\n\r\n")?;
-    let head = std::str::from_utf8(&raw[..end]).unwrap();
-    let mut lines = head.split("\r\n");
-    let status_line = lines.next().unwrap();
-    let status = status_line.split(' ').nth(1).unwrap().parse().unwrap();
-    let headers = lines
-        .map(|line| {
-            let (name, value) = line.split_once(':').unwrap();
-            (name.trim().to_owned(), value.trim().to_owned())
-        })
-        .collect();
-    Some((status, headers, &raw[end + 4..]))
-}
-
-/// Incremental decoding of `Transfer-Encoding: chunked`.
-#[derive(Default)]
-struct Dechunker {
-    pending: Vec<u8>,
-    /// Bytes of data left in the current chunk (then its CRLF).
-    in_chunk: Option<usize>,
-    done: bool,
-}
-
-impl Dechunker {
-    fn feed(&mut self, bytes: &[u8]) -> Vec<u8> {
-        self.pending.extend_from_slice(bytes);
-        let mut out = Vec::new();
-        loop {
-            if self.done {
-                return out;
-            }
-            match self.in_chunk {
-                None => {
-                    let Some(eol) = self.pending.windows(2).position(|w| w == b"\r\n") else {
-                        return out;
-                    };
-                    let line = std::str::from_utf8(&self.pending[..eol]).unwrap();
-                    let size = usize::from_str_radix(line.split(';').next().unwrap().trim(), 16)
-                        .unwrap_or_else(|_| panic!("bad chunk size line {line:?}"));
-                    self.pending.drain(..eol + 2);
-                    if size == 0 {
-                        self.done = true;
-                    } else {
-                        self.in_chunk = Some(size);
-                    }
-                }
-                Some(size) => {
-                    if self.pending.len() < size + 2 {
-                        return out;
-                    }
-                    out.extend_from_slice(&self.pending[..size]);
-                    assert_eq!(
-                        &self.pending[size..size + 2],
-                        b"\r\n",
-                        "chunk not ended by CRLF"
-                    );
-                    self.pending.drain(..size + 2);
-                    self.in_chunk = None;
-                }
-            }
-        }
-    }
-}
-
 /// An open event stream, decoded as it arrives.
 pub struct EventStream {
     stream: TcpStream,
     pub status: u16,
     pub headers: Vec<(String, String)>,
-    chunks: Dechunker,
+    chunks: ChunkedDecoder,
     decoder: Decoder,
     ended: bool,
 }
@@ -253,36 +211,37 @@ impl EventStream {
     ) -> Result<EventStream, Response> {
         let mut stream = connect(addr);
         send_head(&mut stream, "GET", target, headers, None, false);
-        let mut raw = Vec::new();
-        let mut buf = [0u8; 4096];
-        loop {
-            if let Some((status, headers, rest)) = parse_head(&raw) {
-                if status != 200 {
-                    let body = read_sized_body(&mut stream, &headers, rest);
-                    return Err(Response {
-                        status,
-                        headers,
-                        body,
-                    });
-                }
-                let mut chunks = Dechunker::default();
-                assert_eq!(find_header(&headers, "transfer-encoding"), Some("chunked"));
-                let first = chunks.feed(rest);
-                let mut decoder = Decoder::new();
-                decoder.feed(&first);
-                return Ok(EventStream {
-                    stream,
-                    status,
-                    headers,
-                    chunks,
-                    decoder,
-                    ended: false,
-                });
-            }
-            let read = stream.read(&mut buf).expect("reading the response head");
-            assert!(read > 0, "connection closed before the response head");
-            raw.extend_from_slice(&buf[..read]);
+        let (head, rest) = read_head(&mut stream).expect("reading the response head");
+        if head.status != 200 {
+            assert!(
+                matches!(head.framing, BodyFraming::Length(_)),
+                "an error answer has a Content-Length"
+            );
+            let body = read_body(&mut stream, head.framing, rest).expect("reading the body");
+            return Err(Response {
+                status: head.status,
+                headers: head.headers,
+                body,
+            });
         }
+        assert_eq!(head.framing, BodyFraming::Chunked);
+        let mut chunks = ChunkedDecoder::new();
+        let mut decoder = Decoder::new();
+        let progress = chunks
+            .feed(&rest, |d| decoder.feed(d))
+            .expect("chunk framing");
+        let ended = progress == Progress::Ended;
+        if ended {
+            decoder.finish();
+        }
+        Ok(EventStream {
+            stream,
+            status: head.status,
+            headers: head.headers,
+            chunks,
+            decoder,
+            ended,
+        })
     }
 
     /// The first value of header `name`.
@@ -308,9 +267,12 @@ impl EventStream {
                 Err(e) => panic!("no event within {TIMEOUT:?}: {e}"),
             };
             assert!(read > 0, "connection closed without the chunked terminator");
-            let data = self.chunks.feed(&buf[..read]);
-            self.decoder.feed(&data);
-            if self.chunks.done {
+            let decoder = &mut self.decoder;
+            let progress = self
+                .chunks
+                .feed(&buf[..read], |d| decoder.feed(d))
+                .expect("chunk framing");
+            if progress == Progress::Ended {
                 self.decoder.finish();
                 self.ended = true;
             }
@@ -325,18 +287,7 @@ impl EventStream {
     }
 }
 
-/// The rest of a body with a `Content-Length`, `rest` being what already arrived.
-fn read_sized_body(stream: &mut TcpStream, headers: &[(String, String)], rest: &[u8]) -> Vec<u8> {
-    let len: usize = find_header(headers, "content-length")
-        .expect("an error answer has a Content-Length")
-        .parse()
-        .unwrap();
-    let mut body = rest.to_vec();
-    let mut buf = [0u8; 4096];
-    while body.len() < len {
-        let read = stream.read(&mut buf).expect("reading the body");
-        assert!(read > 0, "connection closed inside the body");
-        body.extend_from_slice(&buf[..read]);
-    }
-    body
+/// A response the helpers could not read as HTTP/1.1.
+fn invalid(error: impl std::error::Error + Send + Sync + 'static) -> std::io::Error {
+    std::io::Error::new(ErrorKind::InvalidData, error)
 }

@@ -3,6 +3,7 @@
 use std::io;
 use std::net::SocketAddr;
 
+use sse_testkit::http1::head::parse_head;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -16,9 +17,12 @@ pub async fn start(control: SocketAddr, subscribers: usize) -> io::Result<String
     stream.write_all(request.as_bytes()).await?;
     let mut response = String::new();
     stream.read_to_string(&mut response).await?;
-    if !response.starts_with("HTTP/1.1 200") {
+    let (head, len) = parse_head(response.as_bytes())
+        .map_err(io::Error::other)?
+        .ok_or_else(|| io::Error::other(format!("no complete response head: {response}")))?;
+    if head.status != 200 {
         return Err(io::Error::other(format!("start refused: {response}")));
     }
-    let body = response.split("\r\n\r\n").nth(1).unwrap_or_default();
+    let body = response.get(len..).unwrap_or_default();
     Ok(body.trim().to_owned())
 }
