@@ -67,7 +67,7 @@ pub async fn serve(
     serve_routes(listener, routes, metrics, hub, config, shutdown).await
 }
 
-/// [`serve`] for a hub shared through Redis ([`redis_router`]).
+/// [`serve`] for a hub shared through Redis ([`redis_router`](super::redis_router)).
 pub async fn serve_redis(
     listener: TcpListener,
     redis: Arc<RedisHub>,
