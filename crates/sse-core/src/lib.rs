@@ -19,10 +19,10 @@
 //!
 //! # The adapter contract
 //! A framework binding implements only its framework's traits over three things from
-//! here: [`SseResponse`](response::SseResponse) (what to send), a
+//! here: [`SseResponse`] (what to send), a
 //! [`Timer`](stream::Timer) (its runtime's clock), and
-//! [`SubscribeRequest`](subscribe::SubscribeRequest) /
-//! [`Rejection`](subscribe::Rejection) (what a client asks of a hub, and the status
+//! [`SubscribeRequest`] /
+//! [`Rejection`] (what a client asks of a hub, and the status
 //! when that fails). `CONTRIBUTING.md` at the repository root walks through it.
 //!
 //! # Dependencies
