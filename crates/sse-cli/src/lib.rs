@@ -150,13 +150,13 @@ pub fn run(command: Command) -> Result<(), Failure> {
                     .map_err(|e| Failure::usage(format!("sse serve: {e}")))?;
                 config = config.tls(tls);
             }
-            logging::init();
+            logging::init("warn");
             runtime()?.block_on(serve::run(config))
         }
         Command::Listen(args) => {
             // The client's connection attempts, redirects and reconnections, by
-            // `RUST_LOG` (warnings only when unset, so stderr stays quiet).
-            logging::init();
+            // `RUST_LOG` (nothing when unset: its own messages say what matters).
+            logging::init("off");
             runtime()?.block_on(listen::run(args))
         }
     }
