@@ -5,8 +5,9 @@
 //! The compat binaries are built once, in debug, in the usual target dir, by the same
 //! command as the test step's build (so after it, nothing is rebuilt). The server
 //! adapters are the ones `sse-compat-server --list` names, the Rust clients the ones
-//! `sse-compat-client --list` names; curl, Node (npm `eventsource`) and headless
-//! Chromium are added when found. A missing tool makes its column SKIP outside CI and
+//! `sse-compat-client --list` names; curl, Node (npm `eventsource`), Python (the
+//! openai SDK's and httpx-sse's decoders, in the venv `xtask/compat/.venv`) and
+//! headless Chromium are added when found. A missing tool makes its column SKIP outside CI and
 //! FAIL with `CI` set. Every cell runs its processes under a kill-on-drop guard with a
 //! deadline, on loopback only; a few cells run at once.
 //!
@@ -54,7 +55,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         .map_err(|e| format!("xtask/compat/expected.txt: {e}"))?;
     let servers = selected(list(&bed.server)?, &options.servers, "server")?;
     let mut clients: Vec<Client> = list(&bed.client)?.into_iter().map(Client::Rust).collect();
-    clients.extend([Client::Curl, Client::Node, Client::Chromium]);
+    clients.extend([Client::Curl, Client::Node, Client::Python, Client::Chromium]);
     let names: Vec<String> = clients.iter().map(Client::name).collect();
     let chosen = selected(names, &options.clients, "client")?;
     let columns: Vec<Column> = clients

@@ -8,6 +8,9 @@ use std::time::Instant;
 use super::collector::Collector;
 use super::process::{Guard, tail};
 
+/// The Python column's interpreter: the venv's, which has `requirements.txt`.
+const PYTHON: &str = "xtask/compat/.venv/bin/python";
+
 /// One column of the matrix.
 #[derive(Debug, Clone)]
 pub enum Client {
@@ -19,6 +22,9 @@ pub enum Client {
     Node,
     /// Headless Chromium's `EventSource` (`xtask/compat/page.html`).
     Chromium,
+    /// The lenient decoders of the openai SDK and httpx-sse over httpx, in the venv
+    /// `xtask/compat/.venv` (`xtask/compat/python-client.py`).
+    Python,
 }
 
 /// A column with its tool: found, or missing with the reason.
@@ -45,6 +51,7 @@ impl Client {
             Client::Curl => "curl".into(),
             Client::Node => "node".into(),
             Client::Chromium => "chromium".into(),
+            Client::Python => "python".into(),
         }
     }
 
@@ -72,6 +79,21 @@ impl Client {
                     .find_map(|name| runs(name, "chromium").ok())
                     .ok_or_else(|| "chromium".into())
             }
+            Client::Python => {
+                let python = bed.root.join(PYTHON);
+                let imports = Command::new(&python)
+                    .args(["-c", "import httpx, httpx_sse, openai"])
+                    .stdin(Stdio::null())
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .status();
+                match imports {
+                    Ok(status) if status.success() => Ok(python),
+                    _ => Err("python venv (run `python3 -m venv xtask/compat/.venv && \
+                              xtask/compat/.venv/bin/pip install -r xtask/compat/requirements.txt`)"
+                        .into()),
+                }
+            }
         }
     }
 
@@ -92,6 +114,13 @@ impl Client {
                 let mut command = Command::new(tool);
                 command
                     .arg(bed.root.join("xtask/compat/node-client.mjs"))
+                    .arg(&events);
+                command
+            }
+            Client::Python => {
+                let mut command = Command::new(tool);
+                command
+                    .arg(bed.root.join("xtask/compat/python-client.py"))
                     .arg(&events);
                 command
             }
