@@ -148,6 +148,8 @@ fn stalled_subscribers_are_closed_by_the_write_timeout_and_free_their_slots() {
         "10",
         "--keep-alive",
         "0",
+        "--idle-timeout",
+        "2s",
     ]);
     let stalled: Vec<TcpStream> = (0..3)
         .map(|_| stalled_subscriber(server.addr, "t"))
@@ -184,7 +186,16 @@ fn stalled_subscribers_are_closed_by_the_write_timeout_and_free_their_slots() {
         .unwrap_or_else(|r| panic!("a new subscriber got {}", r.status));
     publish(server.addr, "t", "fresh");
     assert_eq!(fresh.next_event().expect("an event").data(), "fresh");
-    drop(stalled);
+    // And the connections themselves are gone: one whose bytes cannot be written is
+    // closed by the write timeout; one whose response ended (the rest fitted in the
+    // socket buffers) is idle and closed by the idle timeout. What they hold drains,
+    // then the end.
+    for mut socket in stalled {
+        assert!(
+            closed_within(&mut socket, Duration::from_secs(15)),
+            "a stalled connection was left open"
+        );
+    }
 }
 
 #[test]
