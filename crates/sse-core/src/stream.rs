@@ -97,6 +97,15 @@ impl Default for KeepAlive {
 
 /// Per-stream settings: keep-alive, `retry:` hint, initial comment.
 ///
+/// There is no write deadline here, by design: when a client stops reading, its
+/// socket fills and the HTTP server stops polling the body, so no timer inside the
+/// stream would ever run. The deadline belongs to the connection:
+/// `sse_tokio::server::ServerOptions::write_timeout` (and `sse serve --write-timeout`)
+/// closes a connection that cannot write for that long. Behind another framework's
+/// server, use its connection settings (actix-web's `client_disconnect_timeout` and
+/// keep-alive, a reverse proxy's send timeout). Either way the hub frees a stalled
+/// subscriber's place as soon as it falls behind the window.
+///
 /// ```
 /// use std::time::Duration;
 /// use sse_core::stream::{KeepAlive, StreamOptions};
