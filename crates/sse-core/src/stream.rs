@@ -102,8 +102,8 @@ impl Default for KeepAlive {
 /// stream would ever run. The deadline belongs to the connection:
 /// `sse_tokio::server::ServerOptions::write_timeout` (and `sse serve --write-timeout`)
 /// closes a connection that cannot write for that long. Behind another framework's
-/// server, use its connection settings (actix-web's `client_disconnect_timeout` and
-/// keep-alive, a reverse proxy's send timeout). Either way the hub frees a stalled
+/// server, use what it offers, or a reverse proxy's send timeout (nginx's
+/// `send_timeout`, say). Either way the hub frees a stalled
 /// subscriber's place as soon as it falls behind the window.
 ///
 /// ```
