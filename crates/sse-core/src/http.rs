@@ -46,12 +46,12 @@ pub const TOPICS_QUERY: &str = "topics";
 
 /// The first value of `name` in a query string (`application/x-www-form-urlencoded`,
 /// decoded by `form_urlencoded`).
-pub fn query_param(query: &str, name: &str) -> Option<String> {
+pub(crate) fn query_param(query: &str, name: &str) -> Option<String> {
     query_params(query, name).next()
 }
 
 /// Every value of `name` in a query string, in order.
-pub fn query_params<'q>(query: &'q str, name: &'q str) -> impl Iterator<Item = String> + 'q {
+pub(crate) fn query_params<'q>(query: &'q str, name: &'q str) -> impl Iterator<Item = String> + 'q {
     form_urlencoded::parse(query.as_bytes())
         .filter(move |(key, _)| key == name)
         .map(|(_, value)| value.into_owned())

@@ -72,7 +72,7 @@ pub fn presented_token<'r>(headers: &'r HeaderMap, query: Option<&str>) -> Optio
     if let Some(value) = headers.get(TOKEN_HEADER) {
         return Some(Cow::Borrowed(value.as_bytes()));
     }
-    let value = sse_core::http::query_param(query?, TOKEN_QUERY)?;
+    let value = super::query::param(query?, TOKEN_QUERY)?;
     Some(Cow::Owned(value.into_bytes()))
 }
 

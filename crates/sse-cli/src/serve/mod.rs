@@ -16,6 +16,7 @@ mod hub;
 mod metrics;
 mod negotiate;
 mod publish;
+mod query;
 mod router;
 mod server;
 mod status;

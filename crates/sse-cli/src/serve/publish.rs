@@ -50,7 +50,7 @@ pub async fn publish(
 
     let topic = parse_topic(topic)?;
 
-    let event_type = match query.and_then(|q| sse_core::http::query_param(q, EVENT_QUERY)) {
+    let event_type = match query.and_then(|q| super::query::param(q, EVENT_QUERY)) {
         Some(text) if !text.is_empty() => Some(
             EventType::new(&text).map_err(|e| ApiError::bad_request(format!("?event=: {e}")))?,
         ),

@@ -40,7 +40,7 @@ pub async fn by_query(
 ) -> Result<Response, ApiError> {
     app.config.subscribe_access().check(&headers, uri.query())?;
     let lists: Vec<String> =
-        sse_core::http::query_params(uri.query().unwrap_or_default(), TOPICS_QUERY).collect();
+        super::query::params(uri.query().unwrap_or_default(), TOPICS_QUERY).collect();
     if lists.iter().all(|list| list.trim().is_empty()) {
         return Err(ApiError::bad_request(
             "name the topics: /subscribe/{topic} or /subscribe?topics=a,b (* for every topic)",
