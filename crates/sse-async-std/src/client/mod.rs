@@ -47,8 +47,8 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use futures_core::Stream;
-use sse_core::client::{ClientDriver, ClientRequest};
-use sse_core::{ClientConfig, ClientMachine, EventId, ReadyState, StopReason};
+use sse_core::client::{ClientDriver, ClientRequest, RequestError, SourceOptions};
+use sse_core::{ClientConfig, EventId, ReadyState, StopReason};
 use trillium_client::{Client, Method, Url};
 use trillium_server_common::Connector;
 
@@ -87,12 +87,7 @@ impl EventSource {
         EventSourceBuilder {
             client,
             url: url.to_owned(),
-            config: ClientConfig::default(),
-            headers: Vec::new(),
-            method: Method::Get,
-            body: Bytes::new(),
-            last_event_id: None,
-            seed: None,
+            options: SourceOptions::default(),
         }
     }
 
@@ -148,51 +143,47 @@ impl Stream for EventSource {
 pub struct EventSourceBuilder {
     client: Client,
     url: String,
-    config: ClientConfig,
-    headers: Vec<(String, Vec<u8>)>,
-    method: Method,
-    body: Bytes,
-    last_event_id: Option<EventId>,
-    seed: Option<u64>,
+    /// Everything but the URL and the HTTP client, as on every runtime.
+    options: SourceOptions,
 }
 
 impl EventSourceBuilder {
     /// Reconnection settings: initial retry, backoff bounds, retries, idle timeout,
     /// server-error retries, decoder limits (see [`ClientConfig`]).
     pub fn config(mut self, config: ClientConfig) -> Self {
-        self.config = config;
+        self.options = self.options.config(config);
         self
     }
 
     /// Sends this header with every request (say, `authorization`).
     pub fn header(mut self, name: impl Into<String>, value: impl AsRef<[u8]>) -> Self {
-        self.headers.push((name.into(), value.as_ref().to_vec()));
+        self.options = self.options.header(name, value);
         self
     }
 
     /// The request method (default `GET`).
     pub fn method(mut self, method: Method) -> Self {
-        self.method = method;
+        self.options = self.options.method(method.as_ref());
         self
     }
 
     /// The request body, sent again on every attempt (default: none), for
     /// `POST`-based streams.
     pub fn body(mut self, body: impl Into<Bytes>) -> Self {
-        self.body = body.into();
+        self.options = self.options.body(body);
         self
     }
 
     /// Resumes from `id`: the first request already sends it as `Last-Event-ID`.
     pub fn last_event_id(mut self, id: EventId) -> Self {
-        self.last_event_id = Some(id);
+        self.options = self.options.last_event_id(id);
         self
     }
 
     /// Seeds the jitter of reconnection delays (default: random), for reproducible
     /// runs.
     pub fn seed(mut self, seed: u64) -> Self {
-        self.seed = Some(seed);
+        self.options = self.options.seed(seed);
         self
     }
 
@@ -206,22 +197,17 @@ impl EventSourceBuilder {
             .client
             .build_url(self.url.as_str())
             .map_err(|error| invalid_url(error.to_string()))?;
-        let mut request = ClientRequest::from_url(url.clone())
-            .and_then(|request| request.method_named(self.method.as_ref()))
-            .map_err(|error| invalid_url(error.to_string()))?
-            .body(self.body);
-        for (name, value) in &self.headers {
-            request = request
-                .header(name, value)
-                .map_err(|_| BuildError::InvalidHeader { name: name.clone() })?;
-        }
-        let seed = self.seed.unwrap_or_else(|| fastrand::u64(..));
-        let mut machine = ClientMachine::new(self.config, Instant::now(), seed);
-        if let Some(id) = self.last_event_id {
-            machine = machine.with_last_event_id(id);
-        }
+        let request =
+            ClientRequest::from_url(url.clone()).map_err(|error| invalid_url(error.to_string()))?;
+        let driver = self
+            .options
+            .driver(request, Instant::now(), || fastrand::u64(..))
+            .map_err(|error| match error {
+                RequestError::InvalidHeader(name) => BuildError::InvalidHeader { name },
+                other => invalid_url(other.to_string()),
+            })?;
         Ok(EventSource {
-            driver: ClientDriver::new(machine, request),
+            driver,
             http: Http::new(self.client),
             url,
         })

@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use futures_core::Stream;
-use sse_core::client::ClientDriver;
-use sse_core::{ClientConfig, ClientMachine, EventId, ReadyState, SourceEvent, StopReason};
+use sse_core::client::{ClientDriver, SourceOptions};
+use sse_core::{ClientConfig, EventId, ReadyState, SourceEvent, StopReason};
 
 use super::connection::Http;
 use super::request::{IntoSseRequest, client_request};
@@ -82,13 +82,8 @@ impl EventSource {
     pub fn builder(target: impl IntoSseRequest) -> EventSourceBuilder {
         EventSourceBuilder {
             request: target.into_sse_request(),
-            config: ClientConfig::default(),
             client: None,
-            last_event_id: None,
-            headers: Vec::new(),
-            method: None,
-            body: None,
-            seed: None,
+            options: SourceOptions::default(),
         }
     }
 
@@ -130,19 +125,15 @@ impl Stream for EventSource {
 #[must_use = "call build() to get the event source"]
 pub struct EventSourceBuilder {
     request: Result<http::Request<bytes::Bytes>, BuildError>,
-    config: ClientConfig,
     client: Option<HttpClient>,
-    last_event_id: Option<EventId>,
-    headers: Vec<(String, Vec<u8>)>,
-    method: Option<http::Method>,
-    body: Option<Bytes>,
-    seed: Option<u64>,
+    /// Everything but the request and the HTTP client, as on every runtime.
+    options: SourceOptions,
 }
 
 impl EventSourceBuilder {
     /// The reconnection policy, idle timeout and decoder limits.
     pub fn config(mut self, config: ClientConfig) -> Self {
-        self.config = config;
+        self.options = self.options.config(config);
         self
     }
 
@@ -156,62 +147,49 @@ impl EventSourceBuilder {
     /// Resumes from `id`: the first request already sends `Last-Event-ID: id`. (A
     /// `Last-Event-ID` header on the request does the same.)
     pub fn last_event_id(mut self, id: EventId) -> Self {
-        self.last_event_id = Some(id);
+        self.options = self.options.last_event_id(id);
         self
     }
 
     /// Sends this header with every request too (say, `authorization`); a name
     /// given twice is sent twice. Checked by [`build`](Self::build).
     pub fn header(mut self, name: impl Into<String>, value: impl AsRef<[u8]>) -> Self {
-        self.headers.push((name.into(), value.as_ref().to_vec()));
+        self.options = self.options.header(name, value);
         self
     }
 
     /// The request method (default: the request's, `GET` for a URL).
     pub fn method(mut self, method: http::Method) -> Self {
-        self.method = Some(method);
+        self.options = self.options.method(method.as_str());
         self
     }
 
     /// The request body, sent again on every attempt (default: the request's, empty
     /// for a URL).
     pub fn body(mut self, body: impl Into<Bytes>) -> Self {
-        self.body = Some(body.into());
+        self.options = self.options.body(body);
         self
     }
 
     /// Seeds the jitter of reconnection delays (default: random), for reproducible
     /// runs.
     pub fn seed(mut self, seed: u64) -> Self {
-        self.seed = Some(seed);
+        self.options = self.options.seed(seed);
         self
     }
 
     /// The event source. It connects when first polled. Fails on a URL this client
     /// cannot request, or an invalid method or header.
     pub fn build(self) -> Result<EventSource, BuildError> {
-        let mut request = client_request(self.request?)?;
-        if let Some(method) = &self.method {
-            request = request.method_named(method.as_str())?;
-        }
-        if let Some(body) = self.body {
-            request = request.body(body);
-        }
-        for (name, value) in &self.headers {
-            request = request.header(name, value)?;
-        }
+        let request = client_request(self.request?)?;
+        let now = tokio::time::Instant::now().into_std();
+        let driver = self.options.driver(request, now, || fastrand::u64(..))?;
         let client = match self.client {
             Some(client) => client,
             None => HttpClient::new()?,
         };
-        let now = tokio::time::Instant::now().into_std();
-        let seed = self.seed.unwrap_or_else(|| fastrand::u64(..));
-        let mut machine = ClientMachine::new(self.config, now, seed);
-        if let Some(id) = self.last_event_id {
-            machine = machine.with_last_event_id(id);
-        }
         Ok(EventSource {
-            driver: ClientDriver::new(machine, request),
+            driver,
             http: Http::new(client),
         })
     }
