@@ -1,5 +1,6 @@
 //! The request's resume point and topics as poem extractors, and the hub endpoint.
 
+use poem::error::ResponseError;
 use poem::http::{HeaderValue, StatusCode};
 use poem::{Endpoint, FromRequest, Request, RequestBody};
 use sse_core::EventId;
@@ -67,8 +68,15 @@ fn header(request: &Request) -> Option<&[u8]> {
         .map(HeaderValue::as_bytes)
 }
 
+sse_core::define_rejection!();
+
+impl ResponseError for SseRejection {
+    fn status(&self) -> StatusCode {
+        StatusCode::from_u16(self.0.status()).unwrap_or(StatusCode::BAD_REQUEST)
+    }
+}
+
 /// A rejection as poem's error: its status, its one-line reason as the body.
 fn rejected(rejection: Rejection) -> poem::Error {
-    let status = StatusCode::from_u16(rejection.status()).unwrap_or(StatusCode::BAD_REQUEST);
-    poem::Error::new(rejection, status)
+    poem::Error::from(SseRejection(rejection))
 }

@@ -34,15 +34,17 @@
 //! | [`LastEventId`] | extractor: the resume point (header, then query); `400` for an invalid id |
 //! | [`Topics`] | extractor: the `?topics=` list; `400` for a bad entry |
 //! | [`hub_endpoint`] | a poem `Endpoint` subscribing each request to a hub |
+//! | [`SseRejection`] | a refused request (`ResponseError`): `400` or `503` with the reason as text |
 //!
 //! # Features
-//! None: the crate needs poem (no default features) and sse-tokio's body and timer.
+//! `tracing` (off by default): the hub's spans and events (see sse-core). Otherwise
+//! the crate needs only poem (no default features) and sse-tokio's body and timer.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 mod extract;
 mod response;
 
-pub use extract::{HubEndpoint, LastEventId, Topics, hub_endpoint};
+pub use extract::{HubEndpoint, LastEventId, SseRejection, Topics, hub_endpoint};
 pub use response::Sse;
 pub use sse_core;
