@@ -155,16 +155,7 @@ async fn chromium_event_source_receives_everything_and_resumes_with_last_event_i
         addr.port()
     ));
     let mut browser = tokio::process::Command::new(chromium)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-        ])
+        .args(sse_testkit::chromium::HEADLESS_FLAGS)
         .arg(format!("--user-data-dir={}", profile.display()))
         .arg(format!("http://{addr}/"))
         .stdin(Stdio::null())

@@ -5,6 +5,7 @@
 //!
 //! | module | holds |
 //! |---|---|
+//! | [`chromium`] | the flags every headless Chromium of the tests and the compat matrix runs with |
 //! | [`http1`] | the one HTTP/1.1 response reader of the workspace's raw clients: heads by `httparse`, chunked bodies decoded in place |
 //! | `suite` (feature `suite`) | the shared behaviour suite every adapter runs from its `tests/suite.rs` (`behaviour_suite!`) |
 //! | [`limited`] | [`Limited`](limited::Limited): a frame source that ends after some frames, to force reconnections |
@@ -20,6 +21,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod chromium;
 #[cfg(feature = "client")]
 pub mod client;
 #[cfg(feature = "tokio")]

@@ -151,16 +151,7 @@ fn run_browser(tool: &Path, bed: &Bed, base: &str, deadline: Instant) -> Result<
     let profile = Profile::create()?;
     let mut command = Command::new(tool);
     command
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-        ])
+        .args(sse_testkit::chromium::HEADLESS_FLAGS)
         .arg(format!("--user-data-dir={}", profile.0.display()))
         .arg(format!("{base}/?collect={}", collector.url()));
     let mut browser = Guard::spawn("chromium", command)?;

@@ -32,17 +32,8 @@ impl Browser {
             std::env::temp_dir().join(format!("sse-cli-chromium-{}-{stamp}", std::process::id()));
         std::fs::create_dir_all(&profile).unwrap();
         let child = Command::new(CHROMIUM)
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--remote-debugging-port=0",
-            ])
+            .args(sse_testkit::chromium::HEADLESS_FLAGS)
+            .arg("--remote-debugging-port=0")
             .args(flags)
             .arg(format!("--user-data-dir={}", profile.display()))
             .arg(url)
