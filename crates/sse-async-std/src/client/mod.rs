@@ -1,5 +1,5 @@
 //! The `EventSource` client: reconnection with backoff, `Last-Event-ID` resume, idle
-//! timeout, typed errors, `204` handling — core's [`ClientMachine`] driven over
+//! timeout, typed errors, `204` handling — core's [`ClientMachine`](sse_core::ClientMachine) driven over
 //! [trillium-client](trillium_client) on any futures-io runtime.
 //!
 //! sse-core's [`ClientDriver`] decides everything (when to connect, what a response

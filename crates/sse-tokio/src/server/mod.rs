@@ -373,7 +373,13 @@ struct Connection {
 /// Which protocol to speak on a connection.
 #[derive(Debug, Clone, Copy)]
 enum Protocol {
+    /// HTTP/1.1.
     Http1,
+    /// HTTP/2: what a TLS client picks by ALPN `h2`.
+    #[cfg_attr(
+        not(feature = "server-rustls"),
+        allow(dead_code, reason = "only TLS picks HTTP/2 by ALPN")
+    )]
     Http2,
     /// HTTP/1.1, or HTTP/2 if the client starts with its preface (h2c).
     Detect,
