@@ -3,8 +3,12 @@
 //!
 //! A frame ends at an empty line, `\n\n` (every server here ends lines with LF). The
 //! end can straddle two reads, and with chunked coding, two chunks: the
-//! [`FrameScanner`] removes the chunk framing first. Comment frames (first byte `:`,
-//! such as keep-alives) are not counted: only events are.
+//! [`FrameScanner`] removes the chunk framing first. Comment frames (such as
+//! keep-alives) are not counted: only events are. A frame that starts with a comment
+//! line is an event if a `data` line follows (a server may put its opening comment in
+//! the first event's block); that line is looked for in each piece fed and across the
+//! LF that ends one piece (a `data` field name itself cut in two is not seen: the frame
+//! then goes uncounted and the run reports fewer deliveries, never more).
 //!
 //! ```
 //! use sse_fanout::head::BodyFraming;
@@ -29,9 +33,11 @@ pub struct FrameCounter {
     finder: Finder<'static>,
     /// The bytes so far end with an LF that has not ended a frame.
     pending_lf: bool,
-    /// Whether the current frame is a comment or an empty line (not an event);
+    /// Whether the current frame is a comment or an empty line (not an event) so far;
     /// `None` before its first byte.
     comment: Option<bool>,
+    /// Finds a `data` line after a comment line.
+    data_line: Finder<'static>,
     frames: u64,
     /// The start of the current frame, kept only when timestamps are read.
     prefix: Option<Vec<u8>>,
@@ -44,6 +50,7 @@ impl FrameCounter {
             finder: Finder::new(b"\n\n"),
             pending_lf: false,
             comment: None,
+            data_line: Finder::new(b"\ndata"),
             frames: 0,
             prefix: timestamps.then(|| Vec::with_capacity(TIMESTAMP_WINDOW)),
         }
@@ -61,17 +68,22 @@ impl FrameCounter {
         if self.pending_lf && data.first() == Some(&b'\n') {
             self.end_frame(&[], &mut on_timestamp);
             start = 1;
+        } else if self.pending_lf && data.starts_with(b"data") && self.comment == Some(true) {
+            self.comment = Some(false);
         }
         self.note_first_byte(data.get(start));
         let mut search = start;
         while let Some(found) = data.get(search..).and_then(|rest| self.finder.find(rest)) {
             let end = search + found;
-            self.end_frame(data.get(start..end).unwrap_or_default(), &mut on_timestamp);
+            let frame = data.get(start..end).unwrap_or_default();
+            self.note_data_line(frame);
+            self.end_frame(frame, &mut on_timestamp);
             start = end + 2;
             search = start;
             self.note_first_byte(data.get(start));
         }
         let tail = data.get(start..).unwrap_or_default();
+        self.note_data_line(tail);
         self.pending_lf = tail.last() == Some(&b'\n');
         if let Some(prefix) = &mut self.prefix {
             keep_prefix(prefix, tail);
@@ -83,6 +95,14 @@ impl FrameCounter {
     fn note_first_byte(&mut self, first: Option<&u8>) {
         if self.comment.is_none() {
             self.comment = first.map(|&b| b == b':' || b == b'\n');
+        }
+    }
+
+    /// A frame that started with a comment line is an event once a `data` line shows
+    /// up in it.
+    fn note_data_line(&mut self, part: &[u8]) {
+        if self.comment == Some(true) && self.data_line.find(part).is_some() {
+            self.comment = Some(false);
         }
     }
 
@@ -183,6 +203,26 @@ mod tests {
                 "pieces of {piece}"
             );
         }
+    }
+
+    #[test]
+    fn an_opening_comment_in_the_first_event_block_is_still_an_event() {
+        let stream = b": sse hub\nid: 1\ndata: 0000000000000001 a\n\n:\n\ndata: b\n\n";
+        // Every split but those inside a `data` name (which the counter does not see).
+        let names: Vec<usize> = (0..stream.len())
+            .filter(|&i| stream[i..].starts_with(b"data"))
+            .collect();
+        let cuts_a_name = |piece: usize| {
+            names
+                .iter()
+                .any(|&at| (at + 1..at + 4).any(|cut| cut % piece == 0))
+        };
+        let pieces: Vec<usize> = (1..=stream.len()).filter(|&p| !cuts_a_name(p)).collect();
+        assert!(pieces.len() > 10, "{pieces:?}");
+        for piece in pieces {
+            assert_eq!(scan_raw(stream, piece).0, 2, "pieces of {piece}");
+        }
+        assert_eq!(scan_raw(b": a\n: b\n\n", 3).0, 0, "comments only");
     }
 
     #[test]

@@ -163,19 +163,34 @@ fn parse_implementation(line: &str) -> Result<Implementation, String> {
     })
 }
 
-/// `ready port=P control=Q` → (P, Q).
-fn parse_ready(line: &str) -> Option<(u16, u16)> {
+/// What a server's ready line says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Ready {
+    port: u16,
+    control: u16,
+    /// The event stream's path, when not the default `/events`.
+    path: Option<String>,
+}
+
+/// `ready port=P control=Q [path=/x?y]`.
+fn parse_ready(line: &str) -> Option<Ready> {
     let rest = line.trim().strip_prefix("ready ")?;
     let mut port = None;
     let mut control = None;
+    let mut path = None;
     for field in rest.split_ascii_whitespace() {
         match field.split_once('=') {
             Some(("port", value)) => port = value.parse().ok(),
             Some(("control", value)) => control = value.parse().ok(),
+            Some(("path", value)) if value.starts_with('/') => path = Some(value.to_owned()),
             _ => {}
         }
     }
-    Some((port?, control?))
+    Some(Ready {
+        port: port?,
+        control: control?,
+        path,
+    })
 }
 
 /// Where one run's processes log.
@@ -232,13 +247,13 @@ fn drive(
     let stdout = server.stdout.take().ok_or("no server stdout")?;
     let ready = first_line(stdout, READY_WAIT)
         .ok_or_else(|| "the server did not say it was ready (see its log)".to_owned())?;
-    let (port, control) =
-        parse_ready(&ready).ok_or_else(|| format!("unexpected ready line `{ready}`"))?;
+    let ready = parse_ready(&ready).ok_or_else(|| format!("unexpected ready line `{ready}`"))?;
     let mut load = command(limit, &binaries.load);
-    load.args(["--port", &port.to_string()])
-        .args(["--control", &control.to_string()])
+    load.args(["--port", &ready.port.to_string()])
+        .args(["--control", &ready.control.to_string()])
         .args(["--server-pid", &server.id().to_string()])
         .args(["--clients", &scenario.clients.to_string()])
+        .args(["--path", ready.path.as_deref().unwrap_or("/events")])
         .args(["--events", &scenario.events.to_string()])
         .args(["--deadline-ms", &scenario.deadline.as_millis().to_string()])
         .args([
@@ -326,11 +341,23 @@ mod tests {
 
     #[test]
     fn ready_line() {
+        let ready = |port, control, path: Option<&str>| Ready {
+            port,
+            control,
+            path: path.map(str::to_owned),
+        };
         assert_eq!(
             parse_ready("ready port=4000 control=4001\n"),
-            Some((4000, 4001))
+            Some(ready(4000, 4001, None))
         );
-        assert_eq!(parse_ready("ready control=2 port=1"), Some((1, 2)));
+        assert_eq!(
+            parse_ready("ready control=2 port=1"),
+            Some(ready(1, 2, None))
+        );
+        assert_eq!(
+            parse_ready("ready port=1 control=2 path=/subscribe?topics=bench"),
+            Some(ready(1, 2, Some("/subscribe?topics=bench")))
+        );
         assert_eq!(parse_ready("ready port=4000"), None);
         assert_eq!(parse_ready("listening on 4000"), None);
     }

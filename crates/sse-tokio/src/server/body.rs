@@ -50,8 +50,8 @@ pin_project! {
     /// (see [`ServerOptions::body_timeout`](super::ServerOptions::body_timeout)).
     #[derive(Debug)]
     pub struct RequestBody {
-        #[pin]
-        inner: Incoming,
+        // `None`: no body (a request the server read itself, see `first`).
+        inner: Option<Incoming>,
         limit: Option<(Duration, Instant)>,
         timer: Option<Pin<Box<Sleep>>>,
     }
@@ -63,8 +63,17 @@ impl RequestBody {
             .filter(|_| !inner.is_end_stream())
             .map(|after| (after, Instant::now() + after));
         RequestBody {
-            inner,
+            inner: Some(inner),
             limit,
+            timer: None,
+        }
+    }
+
+    /// The body of a request that has none (its head said so).
+    pub(crate) fn empty() -> RequestBody {
+        RequestBody {
+            inner: None,
+            limit: None,
             timer: None,
         }
     }
@@ -79,7 +88,10 @@ impl Body for RequestBody {
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, RequestBodyError>>> {
         let this = self.project();
-        if let Poll::Ready(frame) = this.inner.poll_frame(cx) {
+        let Some(inner) = this.inner.as_mut() else {
+            return Poll::Ready(None);
+        };
+        if let Poll::Ready(frame) = Pin::new(inner).poll_frame(cx) {
             return Poll::Ready(frame.map(|f| f.map_err(RequestBodyError::Http)));
         }
         let Some((after, deadline)) = *this.limit else {
@@ -98,11 +110,13 @@ impl Body for RequestBody {
     }
 
     fn is_end_stream(&self) -> bool {
-        self.inner.is_end_stream()
+        self.inner.as_ref().is_none_or(Incoming::is_end_stream)
     }
 
     fn size_hint(&self) -> SizeHint {
-        self.inner.size_hint()
+        self.inner
+            .as_ref()
+            .map_or_else(|| SizeHint::with_exact(0), Incoming::size_hint)
     }
 }
 

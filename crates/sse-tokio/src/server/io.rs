@@ -41,6 +41,11 @@ impl<T> DeadlineIo<T> {
             activity,
         }
     }
+
+    /// The socket.
+    pub(crate) fn get_ref(&self) -> &T {
+        &self.inner
+    }
 }
 
 /// The error of a write that made no progress for `after`.

@@ -34,9 +34,12 @@
 
 mod activity;
 mod body;
+mod first;
 mod io;
+mod lean;
 mod log;
 mod options;
+mod rewind;
 #[cfg(feature = "server-rustls")]
 mod tls;
 
@@ -44,7 +47,7 @@ use std::fmt;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use http::{Request, Response};
@@ -60,9 +63,11 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
 
 use self::activity::{Activity, Expiry, WaitLimits};
 pub use self::body::{RequestBody, RequestBodyError, ResponseBody};
+use self::first::FirstRequest;
 use self::io::DeadlineIo;
 use self::log::log;
 pub use self::options::ServerOptions;
+use self::rewind::Rewind;
 #[cfg(feature = "server-rustls")]
 pub use self::tls::{TlsConfigError, rustls_config};
 use crate::BoxError;
@@ -399,6 +404,7 @@ impl Connection {
             activity: Arc::clone(&activity),
             peer: self.peer,
             body_timeout: self.shared.options.body_timeout,
+            primed: None,
         };
         #[cfg(feature = "server-rustls")]
         if let Some(acceptor) = self.shared.tls.clone() {
@@ -428,7 +434,85 @@ impl Connection {
         } else {
             Protocol::Http1
         };
-        self.speak(protocol, io, service, &activity).await;
+        if !self.shared.options.lean_streams {
+            return self.speak(protocol, io, service, &activity).await;
+        }
+        let mut io = io;
+        let first = tokio::select! {
+            first = first::read(&mut io, self.shared.options.max_buf_size) => first,
+            why = activity.expired() => {
+                ServerStats::count(&self.shared.stats.inner.timed_out);
+                log!(debug, "closed {}: {}", self.peer, Closed(why));
+                return;
+            }
+            _ = self.stop.changed() => return,
+        };
+        match first {
+            FirstRequest::Closed => {}
+            FirstRequest::Other(read) => {
+                let io = Rewind::new(read, io);
+                self.speak(protocol, io, service, &activity).await;
+            }
+            FirstRequest::Get { head, read } => {
+                self.answer_first(protocol, head, read, io, service, &activity)
+                    .await;
+            }
+        }
+    }
+
+    /// Answers the first request, a plain `GET` read by [`first`]: an event stream
+    /// goes to a lean writer task (and this connection task ends), any other response
+    /// to hyper, which reads the same request again and is handed this response.
+    async fn answer_first<S: HttpApp>(
+        mut self,
+        protocol: Protocol,
+        head: http::request::Parts,
+        read: Vec<u8>,
+        io: DeadlineIo<TcpStream>,
+        mut service: ConnService<S>,
+        activity: &Arc<Activity>,
+    ) {
+        let busy = activity.begin();
+        let request = service.request(head, RequestBody::empty());
+        let mut inner = service.inner.clone();
+        let answered = async {
+            std::future::poll_fn(|cx| inner.poll_ready(cx)).await?;
+            inner.call(request).await
+        };
+        let response = match answered.await {
+            Ok(response) => response,
+            Err(error) => {
+                let error: BoxError = error.into();
+                log!(debug, "connection from {} ended: {error}", self.peer);
+                return;
+            }
+        };
+        let (parts, body) = response.into_parts();
+        let body = ResponseBody::new(body, busy);
+        if lean::is_event_stream(&parts) {
+            let head = lean::head(parts.status, &parts.headers);
+            drop((parts, read));
+            tokio::spawn(self.write_lean(io, head, body));
+            return;
+        }
+        let response = Response::from_parts(parts, body);
+        service.primed = Some(Arc::new(Mutex::new(Some(response))));
+        self.speak(protocol, Rewind::new(read, io), service, activity)
+            .await;
+    }
+
+    /// The lean writer's task: the event stream until it ends, the client leaves or a
+    /// write fails. The connection's permit and shutdown watch live as long.
+    async fn write_lean<B>(self, mut io: DeadlineIo<TcpStream>, head: Vec<u8>, body: B)
+    where
+        B: Body<Data: Send, Error: Into<BoxError>>,
+    {
+        if let Err(error) = lean::write(&mut io, head, body).await {
+            if error.kind() == std::io::ErrorKind::TimedOut {
+                ServerStats::count(&self.shared.stats.inner.timed_out);
+            }
+            log!(debug, "event stream to {} ended: {error}", self.peer);
+        }
     }
 
     async fn speak<I, S: HttpApp>(
@@ -521,14 +605,41 @@ impl fmt::Display for Closed {
     }
 }
 
+/// The response to the first request, computed before hyper took the connection.
+type Primed<B> = Arc<Mutex<Option<Response<ResponseBody<B>>>>>;
+
 /// The per-connection service: counts requests in progress, wraps the bodies and
 /// adds the peer address.
 #[derive(Clone)]
-struct ConnService<S> {
+struct ConnService<S: HttpApp> {
     inner: S,
     activity: Arc<Activity>,
     peer: SocketAddr,
     body_timeout: Option<Duration>,
+    /// Set when the first request was answered before hyper read it (see
+    /// [`Connection::answer_first`]): hyper's first call gets this response.
+    primed: Option<Primed<S::ResponseBody>>,
+}
+
+impl<S: HttpApp> ConnService<S> {
+    /// The request as the app sees it: the peer address in its extensions.
+    fn request(&self, mut parts: http::request::Parts, body: RequestBody) -> Request<RequestBody> {
+        parts.extensions.insert(PeerAddr(self.peer));
+        #[cfg(feature = "axum")]
+        parts
+            .extensions
+            .insert(axum::extract::ConnectInfo(self.peer));
+        Request::from_parts(parts, body)
+    }
+
+    /// The primed response, the first time only.
+    fn take_primed(&self) -> Option<Response<ResponseBody<S::ResponseBody>>> {
+        self.primed
+            .as_ref()?
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
+    }
 }
 
 type ServiceFuture<B, E> =
@@ -540,14 +651,12 @@ impl<S: HttpApp> hyper::service::Service<Request<Incoming>> for ConnService<S> {
     type Future = ServiceFuture<S::ResponseBody, S::Error>;
 
     fn call(&self, request: Request<Incoming>) -> Self::Future {
+        if let Some(response) = self.take_primed() {
+            return Box::pin(async move { Ok(response) });
+        }
         let busy = self.activity.begin();
-        let (mut parts, body) = request.into_parts();
-        parts.extensions.insert(PeerAddr(self.peer));
-        #[cfg(feature = "axum")]
-        parts
-            .extensions
-            .insert(axum::extract::ConnectInfo(self.peer));
-        let request = Request::from_parts(parts, RequestBody::new(body, self.body_timeout));
+        let (parts, body) = request.into_parts();
+        let request = self.request(parts, RequestBody::new(body, self.body_timeout));
         let mut inner = self.inner.clone();
         Box::pin(async move {
             std::future::poll_fn(|cx| inner.poll_ready(cx)).await?;

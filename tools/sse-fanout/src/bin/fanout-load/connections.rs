@@ -15,8 +15,15 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::sync::Semaphore;
 
-const REQUEST: &[u8] = b"GET /events HTTP/1.1\r\nhost: 127.0.0.1\r\n\
-    accept: text/event-stream\r\ncache-control: no-cache\r\n\r\n";
+/// The request every connection sends, for the event stream at `path`.
+pub fn request(path: &str) -> Rc<[u8]> {
+    format!(
+        "GET {path} HTTP/1.1\r\nhost: 127.0.0.1\r\n\
+         accept: text/event-stream\r\ncache-control: no-cache\r\n\r\n"
+    )
+    .into_bytes()
+    .into()
+}
 
 /// Bytes read per `read` call (one buffer for every connection).
 const READ_BUFFER: usize = 256 * 1024;
@@ -74,14 +81,22 @@ impl Tally {
     }
 }
 
-/// Starts `clients` connections to `server`, at most `parallelism` connecting at once.
-pub fn spawn(server: SocketAddr, clients: usize, parallelism: usize, tally: &Rc<Tally>) {
+/// Starts `clients` connections to `server`, each sending `request`, at most
+/// `parallelism` connecting at once.
+pub fn spawn(
+    server: SocketAddr,
+    request: &Rc<[u8]>,
+    clients: usize,
+    parallelism: usize,
+    tally: &Rc<Tally>,
+) {
     let permits = Rc::new(Semaphore::new(parallelism));
     for _ in 0..clients {
         let tally = tally.clone();
         let permits = permits.clone();
+        let request = request.clone();
         tokio::task::spawn_local(async move {
-            let stream = match open(server, &permits).await {
+            let stream = match open(server, &request, &permits).await {
                 Ok(opened) => opened,
                 Err(error) => {
                     Tally::bump(&tally.failed);
@@ -104,7 +119,7 @@ struct Opened {
     first_bytes: Vec<u8>,
 }
 
-async fn open(server: SocketAddr, permits: &Semaphore) -> io::Result<Opened> {
+async fn open(server: SocketAddr, request: &[u8], permits: &Semaphore) -> io::Result<Opened> {
     let mut stream = {
         let _permit = permits.acquire().await.map_err(io::Error::other)?;
         let mut stream = TcpStream::connect(server).await?;
@@ -112,7 +127,7 @@ async fn open(server: SocketAddr, permits: &Semaphore) -> io::Result<Opened> {
         // Close with a reset: no TIME_WAIT left behind to eat ephemeral ports across
         // the benchmark's many runs.
         stream.set_zero_linger()?;
-        stream.write_all(REQUEST).await?;
+        stream.write_all(request).await?;
         stream
     };
     let mut received = Vec::with_capacity(1024);

@@ -25,6 +25,9 @@ struct Args {
     /// The server's event-stream port on 127.0.0.1.
     #[arg(long)]
     port: u16,
+    /// The event stream's path (and query): what the server's ready line said.
+    #[arg(long, default_value = "/events")]
+    path: String,
     /// The server's control port on 127.0.0.1.
     #[arg(long)]
     control: u16,
@@ -61,6 +64,7 @@ impl Args {
     fn plan(&self) -> run::Plan {
         run::Plan {
             server: SocketAddr::from((Ipv4Addr::LOCALHOST, self.port)),
+            path: self.path.clone(),
             control: SocketAddr::from((Ipv4Addr::LOCALHOST, self.control)),
             server_pid: self.server_pid,
             clients: self.clients,

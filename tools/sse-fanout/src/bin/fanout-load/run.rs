@@ -19,6 +19,8 @@ const POLL: Duration = Duration::from_millis(2);
 #[derive(Debug, Clone)]
 pub struct Plan {
     pub server: SocketAddr,
+    /// The event stream's path (and query) on the server.
+    pub path: String,
     pub control: SocketAddr,
     pub server_pid: u32,
     pub clients: usize,
@@ -75,7 +77,14 @@ pub async fn run(plan: Plan) -> io::Result<Outcome> {
     let before = procfs::memory(Some(plan.server_pid))?;
     let tally = Rc::new(Tally::new(plan.timestamps));
     let connect_started = Instant::now();
-    connections::spawn(plan.server, plan.clients, plan.connect_parallelism, &tally);
+    let request = connections::request(&plan.path);
+    connections::spawn(
+        plan.server,
+        &request,
+        plan.clients,
+        plan.connect_parallelism,
+        &tally,
+    );
     while tally.open.get() + tally.failed.get() < plan.clients
         && connect_started.elapsed() < plan.connect_timeout
     {

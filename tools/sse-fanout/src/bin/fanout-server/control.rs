@@ -9,6 +9,9 @@ use std::time::{Duration, Instant};
 
 use crate::publisher::{self, Plan, Sink};
 
+/// Where the load generator asks for the event stream unless told otherwise.
+const DEFAULT_PATH: &str = "/events";
+
 /// How long `/start` waits for the subscribers it was told about.
 const SUBSCRIBER_WAIT: Duration = Duration::from_secs(30);
 
@@ -20,6 +23,11 @@ impl Subscribers {
     /// A handler opened a subscription.
     pub fn joined(&self) {
         self.0.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// The implementation counts its subscribers itself: there are `count` now.
+    pub fn observed(&self, count: usize) {
+        self.0.fetch_max(count, Ordering::Relaxed);
     }
 
     fn count(&self) -> usize {
@@ -63,6 +71,12 @@ impl Bench {
     /// Opens the control port for `sink` and prints the ready line. Call once the
     /// implementation can take subscribers (the listener is bound: connections queue).
     pub fn start_control(&self, sink: impl Sink) -> io::Result<()> {
+        self.start_control_at(sink, DEFAULT_PATH)
+    }
+
+    /// [`start_control`](Self::start_control) for an event stream served at `path`
+    /// (and query) instead of `/events`: the ready line says so.
+    pub fn start_control_at(&self, sink: impl Sink, path: &str) -> io::Result<()> {
         let control = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?;
         let port = control.local_addr()?.port();
         let sink: Arc<dyn Sink> = Arc::new(sink);
@@ -80,7 +94,11 @@ impl Bench {
             }
         });
         let mut out = io::stdout().lock();
-        writeln!(out, "ready port={} control={port}", self.port)?;
+        if path == DEFAULT_PATH {
+            writeln!(out, "ready port={} control={port}", self.port)?;
+        } else {
+            writeln!(out, "ready port={} control={port} path={path}", self.port)?;
+        }
         out.flush()
     }
 }

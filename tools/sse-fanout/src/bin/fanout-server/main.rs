@@ -17,6 +17,7 @@ mod baseline;
 mod control;
 mod floors;
 mod ours;
+mod own_server;
 mod peer_actix;
 mod peer_axum;
 mod peer_poem;
@@ -28,10 +29,14 @@ mod tuning;
 use control::Bench;
 use publisher::Plan;
 
-/// The implementations besides ours (which are the entries of the one adapter list,
-/// `ours-NAME`).
+/// The implementations besides the entries of the one adapter list (`ours-NAME`):
+/// ours on our own server, the peers, the floors and the baseline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Other {
+    /// `sse serve` as the binary runs it (its routes and server, lean writer).
+    OursServe,
+    /// axum's hub endpoint on `sse_tokio::server::Server` (lean writer).
+    OursAxumServer,
     /// A bare tokio TCP server writing pre-encoded frames to every socket.
     Baseline,
     /// axum's own `axum::response::sse::Sse` fed by `tokio::sync::broadcast`.
@@ -60,6 +65,7 @@ impl Other {
     /// Whose it is: `peer`, `floor` (the framework alone, no SSE logic) or `baseline`.
     fn kind(self) -> &'static str {
         match self {
+            Other::OursServe | Other::OursAxumServer => "ours",
             Other::Baseline => "baseline",
             Other::PeerAxum | Other::PeerWarp | Other::PeerActixWebLab | Other::PeerPoem => "peer",
             Other::FloorHyper
@@ -74,6 +80,8 @@ impl Other {
     /// How the report names it.
     fn label(self) -> &'static str {
         match self {
+            Other::OursServe => "`sse serve` (its own server, lean writer)",
+            Other::OursAxumServer => "axum on sse_tokio::server (lean writer, hub)",
             Other::Baseline => "baseline: bare tokio TCP, pre-encoded frames",
             Other::PeerAxum => "axum::response::sse + broadcast",
             Other::PeerWarp => "warp::sse + broadcast",
@@ -176,6 +184,10 @@ fn run(implementation: Implementation, args: &Args) -> io::Result<()> {
     let bench = Bench::new(listener.local_addr()?.port(), plan, args.workers);
     match implementation {
         Implementation::Ours(adapter) => ours::serve(adapter, listener, bench),
+        Implementation::Other(Other::OursServe) => own_server::serve_sse_serve(listener, bench),
+        Implementation::Other(Other::OursAxumServer) => {
+            own_server::serve_axum_server(listener, bench)
+        }
         Implementation::Other(Other::Baseline) => baseline::serve(listener, bench),
         Implementation::Other(Other::PeerAxum) => peer_axum::serve(listener, bench),
         Implementation::Other(Other::PeerWarp) => peer_warp::serve(listener, bench),
