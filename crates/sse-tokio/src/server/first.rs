@@ -22,7 +22,7 @@ const FIRST_READ: usize = 1024;
 pub(crate) enum FirstRequest {
     /// A plain `GET` the server may answer itself. `read` holds every byte read so
     /// far, the head first (for hyper, if the response is not an event stream).
-    Get { head: Parts, read: Vec<u8> },
+    Get { head: Box<Parts>, read: Vec<u8> },
     /// Anything else: hyper reads the connection, these bytes first.
     Other(Vec<u8>),
     /// The client closed the connection (or it failed) before a whole head.
@@ -56,7 +56,7 @@ pub(crate) async fn read<R: AsyncRead + Unpin>(io: &mut R, limit: usize) -> Firs
 #[derive(Debug)]
 enum Parsed {
     Partial,
-    Get(Parts),
+    Get(Box<Parts>),
     NotOurs,
 }
 
@@ -73,7 +73,7 @@ fn parse(bytes: &[u8]) -> Parsed {
 }
 
 /// The head as `http` parts, if it is a plain HTTP/1.1 `GET`.
-fn plain_get(request: &httparse::Request<'_, '_>) -> Option<Parts> {
+fn plain_get(request: &httparse::Request<'_, '_>) -> Option<Box<Parts>> {
     if request.method != Some("GET") || request.version != Some(1) {
         return None;
     }
@@ -90,7 +90,7 @@ fn plain_get(request: &httparse::Request<'_, '_>) -> Option<Parts> {
         let value = HeaderValue::from_bytes(header.value).ok()?;
         builder = builder.header(name, value);
     }
-    Some(builder.body(()).ok()?.into_parts().0)
+    Some(Box::new(builder.body(()).ok()?.into_parts().0))
 }
 
 /// Whether a header leaves the request a plain `GET` without a body.

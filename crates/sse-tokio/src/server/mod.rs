@@ -11,6 +11,11 @@
 //! - **HTTP/1.1 and HTTP/2**: h2c by prior knowledge when asked, and over TLS
 //!   (feature `server-rustls`, [`Server::tls`]) HTTP/2 chosen by ALPN; each event
 //!   stream is one HTTP/2 stream;
+//! - **lean event streams**: an event stream answered to the first request of a
+//!   cleartext HTTP/1.1 connection is written by a small task holding only the socket
+//!   and the body, not by a hyper connection with its buffers, so an idle subscriber
+//!   costs about as much memory as its socket (see [`ServerOptions::lean_streams`];
+//!   `cargo xtask bench`'s idle scenario measures it);
 //! - **graceful shutdown** ([`Server::serve_with_shutdown`]): stop accepting, let
 //!   requests in progress finish;
 //! - the peer address in each request's extensions ([`PeerAddr`], and axum's
@@ -466,14 +471,14 @@ impl Connection {
     async fn answer_first<S: HttpApp>(
         mut self,
         protocol: Protocol,
-        head: http::request::Parts,
+        head: Box<http::request::Parts>,
         read: Vec<u8>,
         io: DeadlineIo<TcpStream>,
         mut service: ConnService<S>,
         activity: &Arc<Activity>,
     ) {
         let busy = activity.begin();
-        let request = service.request(head, RequestBody::empty());
+        let request = service.request(*head, RequestBody::empty());
         let mut inner = service.inner.clone();
         let answered = async {
             std::future::poll_fn(|cx| inner.poll_ready(cx)).await?;
