@@ -23,7 +23,6 @@ use crate::steps::workspace_root;
 use fanout::{Logs, Run};
 use limits::FileLimit;
 use machine::Machine;
-use scenario::Measure;
 
 /// What to run.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -155,7 +154,7 @@ fn fan_out(
     for scenario in scenarios {
         println!("\nxtask bench: -- {} --", scenario.title);
         for implementation in &implementations {
-            if implementation.kind == fanout::Kind::Floor && scenario.measure != Measure::Idle {
+            if implementation.kind == fanout::Kind::Floor && !scenario.runs_floors() {
                 continue;
             }
             let started = Instant::now();

@@ -32,6 +32,15 @@ pub struct Scenario {
     pub deadline: Duration,
 }
 
+impl Scenario {
+    /// Whether the frameworks' floors run in it too: the idle scenarios (memory per
+    /// connection over the framework's own) and large events (CPU per delivery over
+    /// the framework's own: where copying frames dominates).
+    pub fn runs_floors(&self) -> bool {
+        self.measure == Measure::Idle || self.key == "large-events"
+    }
+}
+
 /// Idle connections of the `idle` scenario (fewer when the open-file limit says so).
 pub const IDLE_CLIENTS: usize = 10_000;
 
@@ -127,6 +136,16 @@ mod tests {
                 f.key
             );
         }
+    }
+
+    #[test]
+    fn floors_run_where_the_framework_is_what_is_measured() {
+        let with_floors: Vec<&str> = scenarios(false, 20_000)
+            .iter()
+            .filter(|s| s.runs_floors())
+            .map(|s| s.key)
+            .collect();
+        assert_eq!(with_floors, ["large-events", "idle", "idle-max"]);
     }
 
     #[test]
