@@ -84,6 +84,12 @@ pub const ADAPTERS: &[Adapter] = &[
         hub: entries::axum::hub,
     },
     Adapter {
+        name: "axum-server",
+        label: "sse-tokio on axum, on sse_tokio::server",
+        serve: entries::axum::serve_on_server,
+        hub: entries::axum::hub_on_server,
+    },
+    Adapter {
         name: "actix-web",
         label: "sse-actix on actix-web",
         serve: entries::actix::serve,

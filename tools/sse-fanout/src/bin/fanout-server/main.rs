@@ -35,8 +35,6 @@ use publisher::Plan;
 enum Other {
     /// `sse serve` as the binary runs it (its routes and server, lean writer).
     OursServe,
-    /// axum's hub endpoint on `sse_tokio::server::Server` (lean writer).
-    OursAxumServer,
     /// A bare tokio TCP server writing pre-encoded frames to every socket.
     Baseline,
     /// axum's own `axum::response::sse::Sse` fed by `tokio::sync::broadcast`.
@@ -65,7 +63,7 @@ impl Other {
     /// Whose it is: `peer`, `floor` (the framework alone, no SSE logic) or `baseline`.
     fn kind(self) -> &'static str {
         match self {
-            Other::OursServe | Other::OursAxumServer => "ours",
+            Other::OursServe => "ours",
             Other::Baseline => "baseline",
             Other::PeerAxum | Other::PeerWarp | Other::PeerActixWebLab | Other::PeerPoem => "peer",
             Other::FloorHyper
@@ -81,7 +79,6 @@ impl Other {
     fn label(self) -> &'static str {
         match self {
             Other::OursServe => "`sse serve` (its own server, lean writer)",
-            Other::OursAxumServer => "axum on sse_tokio::server (lean writer, hub)",
             Other::Baseline => "baseline: bare tokio TCP, pre-encoded frames",
             Other::PeerAxum => "axum::response::sse + broadcast",
             Other::PeerWarp => "warp::sse + broadcast",
@@ -185,9 +182,6 @@ fn run(implementation: Implementation, args: &Args) -> io::Result<()> {
     match implementation {
         Implementation::Ours(adapter) => ours::serve(adapter, listener, bench),
         Implementation::Other(Other::OursServe) => own_server::serve_sse_serve(listener, bench),
-        Implementation::Other(Other::OursAxumServer) => {
-            own_server::serve_axum_server(listener, bench)
-        }
         Implementation::Other(Other::Baseline) => baseline::serve(listener, bench),
         Implementation::Other(Other::PeerAxum) => peer_axum::serve(listener, bench),
         Implementation::Other(Other::PeerWarp) => peer_warp::serve(listener, bench),

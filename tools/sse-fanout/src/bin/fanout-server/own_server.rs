@@ -1,8 +1,7 @@
-//! Ours on our own server rather than a framework's: `sse serve` exactly as the binary
-//! runs it (its routes, its `sse_tokio::server::Server` with the lean writer), and an
-//! axum router with the hub endpoint on that same server helper (what a hyper or axum
-//! user gets in one line). The subscriber count comes from the hub's own figures,
-//! since neither has a handler of the benchmark's in the path.
+//! `sse serve` exactly as the binary runs it (its routes, its
+//! `sse_tokio::server::Server` with the lean writer). The subscriber count comes from
+//! the hub's own figures, since no handler of the benchmark's is in the path. (axum on
+//! that same server helper is an entry of the adapter list: `ours-axum-server`.)
 
 use std::io;
 use std::net::TcpListener;
@@ -10,10 +9,9 @@ use std::time::Duration;
 
 use sse_cli::serve::{HubSettings, ServeConfig, hub_builder};
 use sse_core::hub::Hub;
-use sse_tokio::server::Server;
 
 use crate::control::{Bench, Subscribers};
-use crate::sinks::{HubSink, bench_hub};
+use crate::sinks::HubSink;
 
 /// Most subscribers `sse serve`'s hub takes here: more than the machine's file limit
 /// lets the load generator open (its default cap, `--max-subscribers`, is 10,000).
@@ -39,20 +37,6 @@ pub fn serve_sse_serve(listener: TcpListener, bench: Bench) -> io::Result<()> {
         listener.set_nonblocking(true)?;
         let listener = tokio::net::TcpListener::from_std(listener)?;
         sse_cli::serve::serve(listener, hub, &config, std::future::pending()).await
-    })
-}
-
-/// An axum router serving `sse_tokio::axum::hub_endpoint` at `/events`, on
-/// `sse_tokio::server::Server` with its default options.
-pub fn serve_axum_server(listener: TcpListener, bench: Bench) -> io::Result<()> {
-    let hub = bench_hub(&bench);
-    bench.start_control(HubSink::new(hub.clone())?)?;
-    count_subscribers(hub.clone(), bench.subscribers());
-    let app = axum::Router::new().route("/events", sse_tokio::axum::hub_endpoint(hub));
-    crate::tokio_runtime(bench.workers())?.block_on(async move {
-        listener.set_nonblocking(true)?;
-        let listener = tokio::net::TcpListener::from_std(listener)?;
-        Server::from_listener(listener).serve(app).await
     })
 }
 
