@@ -370,21 +370,42 @@ impl Decoder {
                 (text, rest)
             }
         };
-        let line_ends = self.line_ends;
-        let mut lines = text.as_str();
-        while let Some((line, after)) = line_ends.next_text_line(lines) {
-            if self.accepts(line.as_bytes()) {
-                self.apply(field::parse(line), Some(&text));
-            }
-            lines = after;
-        }
+        self.region_lines(&text);
         self.block.seal(&text);
+        let line_ends = self.line_ends;
         let mut rest = rest;
         while let Some((line, after)) = line_ends.next_line(rest) {
             if self.accepts(line) {
                 self.apply_bytes(line, &bytes);
             }
             rest = after;
+        }
+    }
+
+    /// Processes `region`, valid whole lines each with its line ending, as byte
+    /// offsets into it. A `data` line (most lines of most events) goes straight
+    /// into the block as a pair of offsets: no cutting of `str`s (each cut checks a
+    /// character boundary), no general parse. Other lines go through
+    /// [`field::parse`].
+    fn region_lines(&mut self, region: &Text) {
+        let bytes: &[u8] = region.as_bytes();
+        let line_ends = self.line_ends;
+        let mut at = 0;
+        while let Some((line, after)) = bytes.get(at..).and_then(|rest| line_ends.next_line(rest)) {
+            let start = at;
+            at = bytes.len() - after.len();
+            if !self.accepts(line) {
+                continue;
+            }
+            let end = start + line.len();
+            if line.is_empty() {
+                self.dispatch(region);
+            } else if let Some(value_at) = field::data_value_at(line) {
+                self.block.push_region_line(start + value_at, end, region);
+                self.check_event_size();
+            } else if let Some(line) = region.get(start..end) {
+                self.apply(field::parse(line), Some(region));
+            }
         }
     }
 
