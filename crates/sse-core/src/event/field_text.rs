@@ -59,7 +59,7 @@ struct Inline {
 
 impl Inline {
     /// `text` stored inline, if it fits.
-    #[inline(always)]
+    #[inline]
     fn new(text: &str) -> Option<Inline> {
         let src = text.as_bytes();
         let len = *LENS.get(src.len())?;
@@ -121,24 +121,12 @@ impl FieldText {
     }));
 
     /// Stores `text`: inline when it fits, else in a new shared allocation.
-    ///
-    /// Inlined, with the allocation out of line: built in the caller's registers,
-    /// an inline value is stored once, in place, rather than written in pieces by a
-    /// call and read back whole (a store-forwarding stall, measured at 6% of the
-    /// decoding time of small events with an `id` each).
-    #[inline(always)]
+    #[inline]
     pub(crate) fn new(text: &str) -> FieldText {
         match Inline::new(text) {
             Some(inline) => FieldText(Repr::Inline(inline)),
-            None => FieldText::new_shared(text),
+            None => FieldText(Repr::Shared(Arc::from(text))),
         }
-    }
-
-    /// Long text, in a new shared allocation.
-    #[cold]
-    #[inline(never)]
-    fn new_shared(text: &str) -> FieldText {
-        FieldText(Repr::Shared(Arc::from(text)))
     }
 
     /// `text` in a shared allocation whatever its length (tests compare the two
