@@ -357,7 +357,19 @@ impl Decoder {
     /// lines are then slices of it, and so is the data of an event whole in it. From a
     /// line with an invalid sequence on (rare), each line is decoded on its own.
     fn whole_lines(&mut self, region: &[u8], read: Option<&Bytes>) {
-        let bytes = share(read, region).unwrap_or_else(|| Bytes::copy_from_slice(region));
+        let shared = share(read, region);
+        if shared.is_none()
+            && let Ok(valid) = simdutf8::basic::from_utf8(region)
+        {
+            // A copy is made anyway: checked with SIMD first, it needs no second
+            // check (`Text::from_utf8` uses the standard library's, measured 3 to
+            // 4 times slower).
+            let text = Text::from(valid);
+            self.region_lines(&text);
+            self.block.seal(&text);
+            return;
+        }
+        let bytes = shared.unwrap_or_else(|| Bytes::copy_from_slice(region));
         let region = &bytes[..];
         let (text, rest) = match Text::from_utf8(bytes.clone()) {
             Ok(text) => (text, &[][..]),
