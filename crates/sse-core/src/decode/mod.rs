@@ -60,11 +60,13 @@
 //! [`feed_bytes`](Decoder::feed_bytes), that part is a slice of the caller's read, so
 //! an event whole in one read costs no copy and no allocation: its data is a slice of
 //! the read ([`feed`](Decoder::feed) copies the whole lines once). An event of several
-//! lines is joined into one buffer allocated at its final size. Only the line cut by
-//! the end of a feed is kept: a `data` line is held as input bytes (large pieces of
-//! owned reads as slices of them) and copied once, when its end arrives, into a buffer
-//! of its size, checked as UTF-8 with SIMD on the way; a comment or unknown field is
-//! skipped without being stored. Work is linear in the input.
+//! lines is joined into one buffer allocated at its final size; its `data` lines are
+//! recognised on their bytes and kept as offsets into the read until then. Only the
+//! line cut by the end of a feed is kept: each piece of a `data` line is checked as
+//! UTF-8 with SIMD and copied into the line's buffer as it arrives, still in cache
+//! (the buffer doubles up to the line limit and is trimmed when the line ends); a
+//! comment or unknown field is skipped without being stored. Work is linear in the
+//! input.
 
 mod block;
 #[cfg(feature = "futures")]
@@ -147,7 +149,7 @@ pub struct Decoder {
     line: Vec<u8>,
     /// Length of the unfinished line so far.
     line_len: usize,
-    /// The value of an unfinished `data` line, as input bytes.
+    /// The value of an unfinished `data` line, gathered as its pieces arrive.
     raw: RawLine,
     /// The event in progress.
     block: Block,
@@ -240,10 +242,10 @@ impl Decoder {
         }
         if !self.partial.is_none() {
             let Some((end_of_line, ending, after)) = self.line_ends.split_line(rest) else {
-                self.extend_partial(rest, read);
+                self.extend_partial(rest);
                 return;
             };
-            self.extend_partial(end_of_line, read);
+            self.extend_partial(end_of_line);
             self.end_partial();
             rest = self.after_line_ending(ending, after);
         }
@@ -256,7 +258,7 @@ impl Decoder {
             self.whole_lines(complete, read);
             self.after_cr = unfinished.is_empty() && complete.ends_with(b"\r");
         }
-        self.extend_partial(unfinished, read);
+        self.extend_partial(unfinished);
     }
 
     /// Ends the stream: the unfinished line and the event still waiting for its
@@ -336,7 +338,7 @@ impl Decoder {
         }
         // Not a BOM: the bytes held back start the first line.
         self.start = StreamStart::Started;
-        self.extend_partial(BOM.get(..matched).unwrap_or_default(), None);
+        self.extend_partial(BOM.get(..matched).unwrap_or_default());
         Some(input)
     }
 
