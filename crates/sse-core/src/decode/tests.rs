@@ -507,3 +507,21 @@ fn data_whole_in_a_read_is_a_slice_of_it() {
     };
     assert_eq!(first.text().as_bytes().as_ptr(), read[12..].as_ptr());
 }
+
+#[test]
+fn a_data_line_over_many_reads_turning_invalid_keeps_every_byte() {
+    // Valid pieces (one cutting `é` in two) are gathered as text; an invalid byte in
+    // a later piece sends the line back to its input bytes, decoded at dispatch.
+    let pieces: [&[u8]; 5] = [b"data: ab\xC3", b"\xA9cd", b"e\xFFf", b"\xE2\x82", b"\n\n"];
+    let mut decoder = Decoder::new();
+    for piece in pieces {
+        decoder.feed_bytes(Bytes::from_static(piece));
+    }
+    assert_eq!(drain(&mut decoder), [msg("abécde\u{FFFD}f\u{FFFD}")]);
+    // A line ending on a cut character is invalid too.
+    let mut decoder = Decoder::new();
+    for piece in [&b"data: x\xF0\x9F"[..], b"\x98", b"\n\n"] {
+        decoder.feed(piece);
+    }
+    assert_eq!(drain(&mut decoder), [msg("x\u{FFFD}")]);
+}
