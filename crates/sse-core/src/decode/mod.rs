@@ -419,7 +419,14 @@ impl Decoder {
                 self.block.push_region_line(start + value_at, end, region);
                 self.check_event_size();
             } else if let Some(line) = region.get(start..end) {
-                self.apply(field::parse(line), Some(region));
+                match line.as_bytes() {
+                    // The other frequent line, in its usual form (measured: 2% on
+                    // small events with an `id` each).
+                    [b'i', b'd', b':', b' ', ..] => {
+                        self.block.set_id(line.get(4..).unwrap_or_default())
+                    }
+                    _ => self.apply(field::parse(line), Some(region)),
+                }
             }
         }
     }
