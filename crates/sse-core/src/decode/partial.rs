@@ -10,8 +10,6 @@
 
 use core::mem;
 
-use bytes::Bytes;
-
 use super::Decoder;
 use super::block::KEEP_CAPACITY;
 use super::field::{self, Head};
@@ -47,8 +45,7 @@ impl Partial {
 
 impl Decoder {
     /// Adds `bytes` (no line ending among them) to the unfinished line.
-    /// `read` is the read `bytes` are part of, when the caller gave it as [`Bytes`].
-    pub(super) fn extend_partial(&mut self, bytes: &[u8], read: Option<&Bytes>) {
+    pub(super) fn extend_partial(&mut self, bytes: &[u8]) {
         let Some(&first) = bytes.first() else {
             return;
         };
@@ -73,7 +70,7 @@ impl Decoder {
         }
         match self.partial {
             Partial::Buffered => self.buffer_partial(bytes),
-            Partial::Data { strip_space } => self.extend_data_value(bytes, read, strip_space),
+            Partial::Data { strip_space } => self.extend_data_value(bytes, strip_space),
             Partial::None | Partial::Ignored { .. } | Partial::TooLong | Partial::DataTooLarge => {}
         }
     }
@@ -162,7 +159,7 @@ impl Decoder {
                 self.partial = Partial::Ignored { comment };
             }
             Head::Data { value_at } => {
-                self.extend_data_value(line.get(value_at..).unwrap_or_default(), None, true);
+                self.extend_data_value(line.get(value_at..).unwrap_or_default(), true);
             }
             Head::Undecided | Head::OtherField => {}
         }
@@ -170,7 +167,7 @@ impl Decoder {
 
     /// Adds bytes of a `data` line's value, removing the one space that may follow
     /// the colon.
-    fn extend_data_value(&mut self, bytes: &[u8], read: Option<&Bytes>, strip_space: bool) {
+    fn extend_data_value(&mut self, bytes: &[u8], strip_space: bool) {
         let value = match bytes.split_first() {
             None => {
                 self.partial = Partial::Data { strip_space };
@@ -192,6 +189,6 @@ impl Decoder {
             self.partial = Partial::DataTooLarge;
             return;
         }
-        self.raw.push(value, read, self.limits.line_limit());
+        self.raw.push(value, self.limits.line_limit());
     }
 }

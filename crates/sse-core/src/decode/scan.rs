@@ -72,16 +72,6 @@ impl LineEnds {
         };
         Some((line, after))
     }
-
-    /// [`next_line`](Self::next_line) for text.
-    #[inline(always)]
-    pub(super) fn next_text_line<'a>(&self, text: &'a str) -> Option<(&'a str, &'a str)> {
-        let (line, after) = self.next_line(text.as_bytes())?;
-        // Both cuts are next to ASCII line endings: character boundaries.
-        let line = text.get(..line.len())?;
-        let after = text.get(text.len() - after.len()..)?;
-        Some((line, after))
-    }
 }
 
 #[cfg(test)]
@@ -110,6 +100,5 @@ mod tests {
         assert_eq!(ends.next_line(b"\r\rb"), Some((&b""[..], &b"\rb"[..])));
         assert_eq!(ends.next_line(b"\n"), Some((&b""[..], &b""[..])));
         assert_eq!(ends.next_line(b"abc"), None);
-        assert_eq!(ends.next_text_line("é\r\nü"), Some(("é", "ü")));
     }
 }

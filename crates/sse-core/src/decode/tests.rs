@@ -419,3 +419,109 @@ fn lines_of_a_dropped_event_report_nothing_more() {
     let items = decode_every_way(limits, b"data: 1234\ndata: 5\ndata: far too long\n\n");
     assert_eq!(items, [too_large(4)]);
 }
+
+/// [`decode_every_way`], with each piece given to `feed_bytes` (the zero-copy
+/// path) as well as to `feed`: both must give the same items.
+fn decode_every_way_shared(limits: Limits, input: &[u8]) -> Vec<Item> {
+    let whole = decode_every_way(limits, input);
+    let input = Bytes::copy_from_slice(input);
+    for at in 0..=input.len() {
+        let mut decoder = Decoder::with_limits(limits);
+        decoder.feed_bytes(input.slice(..at));
+        decoder.feed_bytes(input.slice(at..));
+        decoder.finish();
+        assert_eq!(drain(&mut decoder), whole, "split at {at} of {input:?}");
+    }
+    whole
+}
+
+#[test]
+fn data_lines_in_one_read_take_every_value_form() {
+    // Data lines whole in a read are recognised on their bytes: every form of the
+    // name and the colon, and the names that only look like `data`.
+    let items = decode_every_way_shared(
+        Limits::default(),
+        b"data\ndata:\ndata:x\ndata: y\ndata:  z\ndatax: no\ndata : no\nDATA: no\n:data\n\n",
+    );
+    assert_eq!(items, [msg("\n\nx\ny\n z")]);
+    let items = decode_every_way_shared(Limits::default(), b"data: \xC3\xA9\xE2\x82\xAC\n\n");
+    assert_eq!(items, [msg("é€")]);
+}
+
+#[test]
+fn an_event_cut_at_its_blank_line_is_dispatched_when_the_blank_line_arrives() {
+    for ending in ["\n", "\r", "\r\n"] {
+        let first = format!("id: 1{ending}data: a{ending}");
+        let mut decoder = Decoder::new();
+        decoder.feed_bytes(Bytes::from(first));
+        assert_eq!(decoder.next_item(), None, "{ending:?}");
+        decoder.feed_bytes(Bytes::from(format!("{ending}data: b{ending}{ending}")));
+        assert_eq!(
+            drain(&mut decoder),
+            [event("", "a", "1"), event("", "b", "1")],
+            "{ending:?}"
+        );
+    }
+}
+
+#[test]
+fn a_cr_ending_one_read_and_an_lf_starting_the_next_are_one_line_ending() {
+    // The CR ends the data line (or the blank line) at once; the LF that follows in
+    // the next read must not count as a blank line.
+    let mut decoder = Decoder::new();
+    decoder.feed_bytes(Bytes::from_static(b"data: a\r"));
+    decoder.feed_bytes(Bytes::from_static(b"\ndata: b\r\n\r"));
+    assert_eq!(drain(&mut decoder), [msg("a\nb")]);
+    decoder.feed_bytes(Bytes::from_static(b"\ndata: c\r\n\r\n"));
+    assert_eq!(drain(&mut decoder), [msg("c")]);
+    let items = decode_every_way_shared(
+        Limits::default(),
+        b"data: a\r\ndata: b\r\n\r\nid: 2\r\rdata: c\r\r\n",
+    );
+    assert_eq!(items, [msg("a\nb"), event("", "c", "2")]);
+}
+
+#[test]
+fn limits_on_lines_whole_in_one_read() {
+    let limits = Limits::default().max_line(10).max_event(6);
+    // Line limit: a data line of 11 bytes drops its event; the next one is fine.
+    let items = decode_every_way_shared(limits, b"data: 12345\ndata: x\n\ndata: ok\n\n");
+    assert_eq!(items, [too_long(10), msg("ok")]);
+    // Event limit, counted over the data lines joined with `\n`: 3 + 1 + 3 > 6.
+    let items = decode_every_way_shared(limits, b"data: abc\ndata: def\nid: 5\n\ndata: g\n\n");
+    assert_eq!(items, [too_large(6), msg("g")]);
+    // Exactly at the event limit: 3 + 1 + 2.
+    let items = decode_every_way_shared(limits, b"data: abc\ndata: de\n\n");
+    assert_eq!(items, [msg("abc\nde")]);
+}
+
+#[test]
+fn data_whole_in_a_read_is_a_slice_of_it() {
+    let read = Bytes::from_static(b"id: 7\ndata: first\n\ndata: a\ndata: b\n\n");
+    let mut decoder = Decoder::new();
+    decoder.feed_bytes(read.clone());
+    let items = drain(&mut decoder);
+    assert_eq!(items, [event("", "first", "7"), event("", "a\nb", "7")]);
+    let Some(Ok(Decoded::Event(first))) = items.first() else {
+        panic!("{items:?}")
+    };
+    assert_eq!(first.text().as_bytes().as_ptr(), read[12..].as_ptr());
+}
+
+#[test]
+fn a_data_line_over_many_reads_turning_invalid_keeps_every_byte() {
+    // Valid pieces (one cutting `é` in two) are gathered as text; an invalid byte in
+    // a later piece sends the line back to its input bytes, decoded at dispatch.
+    let pieces: [&[u8]; 5] = [b"data: ab\xC3", b"\xA9cd", b"e\xFFf", b"\xE2\x82", b"\n\n"];
+    let mut decoder = Decoder::new();
+    for piece in pieces {
+        decoder.feed_bytes(Bytes::from_static(piece));
+    }
+    assert_eq!(drain(&mut decoder), [msg("abécde\u{FFFD}f\u{FFFD}")]);
+    // A line ending on a cut character is invalid too.
+    let mut decoder = Decoder::new();
+    for piece in [&b"data: x\xF0\x9F"[..], b"\x98", b"\n\n"] {
+        decoder.feed(piece);
+    }
+    assert_eq!(drain(&mut decoder), [msg("x\u{FFFD}")]);
+}

@@ -170,25 +170,24 @@ impl PartialEq<String> for Text {
     }
 }
 
-/// Joins the raw pieces of one line (cut by the ends of reads) into one `String`
-/// sized to `len` bytes, checking each piece with SIMD as it is copied; `None` when
-/// the line is not valid UTF-8 (it is then decoded with replacements later).
-pub(super) fn join_valid<'a>(
-    pieces: impl IntoIterator<Item = &'a [u8]>,
-    len: usize,
-) -> Option<String> {
-    let mut out = String::with_capacity(len);
-    let mut held = Utf8Pieces::default();
-    for piece in pieces {
-        let piece = held.complete_held_strict(piece, &mut out)?;
-        if held.held_len > 0 {
-            continue;
-        }
-        let (body, cut) = split_cut_character(piece);
-        out.push_str(simdutf8::basic::from_utf8(body).ok()?);
-        held.hold(cut);
+/// Appends `piece`, the next bytes of a line, to `out` if they continue valid
+/// UTF-8, checking them with SIMD; a character cut at the end of `piece` is held in
+/// `held` until the next piece. Returns `false` when the bytes are not valid UTF-8:
+/// `out` may then hold part of `piece`, and `held` is left in any state.
+pub(super) fn push_valid(held: &mut Utf8Pieces, piece: &[u8], out: &mut String) -> bool {
+    let Some(piece) = held.complete_held_strict(piece, out) else {
+        return false;
+    };
+    if held.held_len > 0 {
+        return true;
     }
-    (held.held_len == 0).then_some(out)
+    let (body, cut) = split_cut_character(piece);
+    let Ok(body) = simdutf8::basic::from_utf8(body) else {
+        return false;
+    };
+    out.push_str(body);
+    held.hold(cut);
+    true
 }
 
 /// Decodes a line that arrives in pieces, appending to a `String`, with the same
@@ -232,7 +231,9 @@ impl Utf8Pieces {
         self.held_len
     }
 
-    fn held(&self) -> &[u8] {
+    /// The bytes held back: the start of a character cut by the end of the last
+    /// piece.
+    pub(super) fn held(&self) -> &[u8] {
         self.held.get(..self.held_len).unwrap_or_default()
     }
 
