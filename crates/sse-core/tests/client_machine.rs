@@ -13,9 +13,9 @@ mod lifecycle;
 mod properties;
 #[path = "client_machine/responses.rs"]
 mod responses;
+#[path = "client_machine/scripted.rs"]
+mod scripted;
 #[path = "client_machine/stream.rs"]
 mod stream;
 #[path = "client_machine/support.rs"]
 mod support;
-#[cfg(feature = "tracing")]
-mod trace_recorder;
