@@ -34,13 +34,14 @@ pub(crate) enum FirstRequest {
 pub(crate) async fn read<R: AsyncRead + Unpin>(io: &mut R, limit: usize) -> FirstRequest {
     let mut read = Vec::with_capacity(FIRST_READ.min(limit.max(1)));
     loop {
-        if read.len() == read.capacity() {
-            if read.len() >= limit {
-                return FirstRequest::Other(read);
-            }
-            read.reserve_exact(read.len().min(limit - read.len()));
+        if read.len() >= limit {
+            return FirstRequest::Other(read);
         }
-        match io.read_buf(&mut read).await {
+        if read.len() == read.capacity() {
+            read.reserve_exact(read.len().min(limit - read.len()).max(1));
+        }
+        let room = u64::try_from(limit.saturating_sub(read.len())).unwrap_or(u64::MAX);
+        match (&mut *io).take(room).read_buf(&mut read).await {
             Ok(0) | Err(_) => return FirstRequest::Closed,
             Ok(_) => {}
         }
@@ -185,6 +186,97 @@ mod tests {
                 assert_eq!(read[..], head[..2048]);
             }
             other => panic!("{other:?}"),
+        }
+    }
+
+    /// Input handed out in the given pieces, one per read.
+    struct Pieces(std::collections::VecDeque<Vec<u8>>);
+
+    impl AsyncRead for Pieces {
+        fn poll_read(
+            mut self: std::pin::Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+            buf: &mut tokio::io::ReadBuf<'_>,
+        ) -> std::task::Poll<std::io::Result<()>> {
+            if let Some(mut piece) = self.0.pop_front() {
+                let n = piece.len().min(buf.remaining());
+                buf.put_slice(&piece[..n]);
+                if n < piece.len() {
+                    self.0.push_front(piece.split_off(n));
+                }
+            }
+            std::task::Poll::Ready(Ok(()))
+        }
+    }
+
+    fn read_in_pieces(bytes: &[u8], cuts: &[usize], limit: usize) -> FirstRequest {
+        let mut at = 0;
+        let mut pieces = std::collections::VecDeque::new();
+        for &cut in cuts {
+            let cut = cut.min(bytes.len());
+            if cut > at {
+                pieces.push_back(bytes[at..cut].to_vec());
+                at = cut;
+            }
+        }
+        pieces.push_back(bytes[at..].to_vec());
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        runtime.block_on(read(&mut Pieces(pieces), limit))
+    }
+
+    proptest::proptest! {
+        /// A plain GET is taken whole, with its path and headers, however it is cut.
+        #[test]
+        fn any_plain_get_in_any_pieces_is_taken(
+            path in "/[a-z0-9/?=&%-]{0,40}",
+            headers in proptest::collection::vec(("[a-z][a-z0-9-]{0,15}", "[ -~]{0,40}"), 0..10),
+            mut cuts in proptest::collection::vec(0usize..600, 0..8),
+        ) {
+            let headers: Vec<(String, String)> = headers
+                .into_iter()
+                .filter(|(name, _)| !["content-length", "transfer-encoding", "upgrade", "expect"]
+                    .contains(&name.as_str()))
+                .map(|(name, value)| (name, value.trim().to_owned()))
+                .collect();
+            let mut head = format!("GET {path} HTTP/1.1\r\n");
+            for (name, value) in &headers {
+                head.push_str(&format!("{name}: {value}\r\n"));
+            }
+            head.push_str("\r\n");
+            cuts.sort_unstable();
+            let FirstRequest::Get { head: parts, read } =
+                read_in_pieces(head.as_bytes(), &cuts, 64 << 10)
+            else {
+                return Err(proptest::test_runner::TestCaseError::fail("not taken"));
+            };
+            proptest::prop_assert_eq!(&read, head.as_bytes());
+            proptest::prop_assert_eq!(parts.uri.to_string(), path);
+            proptest::prop_assert_eq!(parts.headers.len(), headers.len());
+            for (name, value) in &headers {
+                proptest::prop_assert!(
+                    parts.headers.get_all(name.as_str()).iter().any(|v| v == value.as_str())
+                );
+            }
+        }
+
+        /// Any input: no panic, and nothing read is lost (hyper gets it all) or
+        /// invented.
+        #[test]
+        fn any_bytes_are_given_back_whole(
+            bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..3000),
+            mut cuts in proptest::collection::vec(0usize..3000, 0..8),
+            limit in 1usize..2048,
+        ) {
+            cuts.sort_unstable();
+            match read_in_pieces(&bytes, &cuts, limit) {
+                FirstRequest::Get { read, .. } | FirstRequest::Other(read) => {
+                    proptest::prop_assert!(bytes.starts_with(&read));
+                    proptest::prop_assert!(read.len() <= limit, "{} > {limit}", read.len());
+                }
+                FirstRequest::Closed => {}
+            }
         }
     }
 
