@@ -109,14 +109,9 @@ fn plain_header(header: &httparse::Header<'_>) -> bool {
 mod tests {
     use super::*;
 
+    /// `bytes` in one piece.
     fn first(bytes: &[u8], limit: usize) -> FirstRequest {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .build()
-            .unwrap();
-        runtime.block_on(async {
-            let mut input = bytes;
-            read(&mut input, limit).await
-        })
+        read_in_pieces(bytes, &[], limit)
     }
 
     #[test]

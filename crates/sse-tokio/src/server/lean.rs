@@ -39,9 +39,7 @@ pub(crate) fn is_event_stream(parts: &Parts) -> bool {
         && parts
             .headers
             .get(header::CONTENT_TYPE)
-            .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.split(';').next())
-            .is_some_and(|media| media.trim().eq_ignore_ascii_case("text/event-stream"))
+            .is_some_and(|value| sse_core::http::is_event_stream(value.as_bytes()))
 }
 
 /// The response head: status line, the response's headers (less those this writer

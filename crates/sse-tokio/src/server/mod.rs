@@ -479,12 +479,7 @@ impl Connection {
     ) {
         let busy = activity.begin();
         let request = service.request(*head, RequestBody::empty());
-        let mut inner = service.inner.clone();
-        let answered = async {
-            std::future::poll_fn(|cx| inner.poll_ready(cx)).await?;
-            inner.call(request).await
-        };
-        let response = match answered.await {
+        let response = match call_app(service.inner.clone(), request).await {
             Ok(response) => response,
             Err(error) => {
                 let error: BoxError = error.into();
@@ -501,7 +496,7 @@ impl Connection {
             return;
         }
         let response = Response::from_parts(parts, body);
-        service.primed = Some(Arc::new(Mutex::new(Some(response))));
+        service.primed = Some(Mutex::new(Some(response)));
         self.speak(protocol, Rewind::new(read, io), service, activity)
             .await;
     }
@@ -513,7 +508,7 @@ impl Connection {
         B: Body<Data: Send, Error: Into<BoxError>>,
     {
         if let Err(error) = lean::write(&mut io, head, body).await {
-            if error.kind() == std::io::ErrorKind::TimedOut {
+            if write_timed_out(&error) {
                 ServerStats::count(&self.shared.stats.inner.timed_out);
             }
             log!(debug, "event stream to {} ended: {error}", self.peer);
@@ -610,12 +605,20 @@ impl fmt::Display for Closed {
     }
 }
 
+/// The app's answer to `request`, once it is ready to take one.
+async fn call_app<S: HttpApp>(
+    mut app: S,
+    request: Request<RequestBody>,
+) -> Result<Response<S::ResponseBody>, S::Error> {
+    std::future::poll_fn(|cx| app.poll_ready(cx)).await?;
+    app.call(request).await
+}
+
 /// The response to the first request, computed before hyper took the connection.
-type Primed<B> = Arc<Mutex<Option<Response<ResponseBody<B>>>>>;
+type Primed<B> = Mutex<Option<Response<ResponseBody<B>>>>;
 
 /// The per-connection service: counts requests in progress, wraps the bodies and
 /// adds the peer address.
-#[derive(Clone)]
 struct ConnService<S: HttpApp> {
     inner: S,
     activity: Arc<Activity>,
@@ -662,10 +665,9 @@ impl<S: HttpApp> hyper::service::Service<Request<Incoming>> for ConnService<S> {
         let busy = self.activity.begin();
         let (parts, body) = request.into_parts();
         let request = self.request(parts, RequestBody::new(body, self.body_timeout));
-        let mut inner = self.inner.clone();
+        let inner = self.inner.clone();
         Box::pin(async move {
-            std::future::poll_fn(|cx| inner.poll_ready(cx)).await?;
-            let response = inner.call(request).await?;
+            let response = call_app(inner, request).await?;
             Ok(response.map(|body| ResponseBody::new(body, busy)))
         })
     }
