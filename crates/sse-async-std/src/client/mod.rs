@@ -16,7 +16,7 @@
 //! for `https:` URLs; this crate adds no TLS dependency of its own. Redirects are
 //! followed as a browser's `EventSource` follows them (see
 //! [`ClientDriver`'s rules](ClientDriver#redirects)), and each attempt must get its
-//! response head within [`ClientConfig::connect_timeout`] (30 s by default).
+//! response head within [`ClientConfig::connect_timeout`](sse_core::ClientConfig::connect_timeout) (30 s by default).
 //!
 //! ```no_run
 //! use futures_lite::StreamExt;
@@ -45,10 +45,9 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
-use bytes::Bytes;
 use futures_core::Stream;
 use sse_core::client::{ClientDriver, ClientRequest, RequestError, SourceOptions};
-use sse_core::{ClientConfig, EventId, ReadyState, StopReason};
+use sse_core::{EventId, ReadyState, StopReason};
 use trillium_client::{Client, Method, Url};
 use trillium_server_common::Connector;
 
@@ -75,7 +74,7 @@ pub struct EventSource {
 }
 
 impl EventSource {
-    /// A client for `url` with the default [`ClientConfig`], connecting through
+    /// A client for `url` with the default [`ClientConfig`](sse_core::ClientConfig), connecting through
     /// `connector` (which picks the runtime and, optionally, TLS).
     pub fn new(connector: impl Connector, url: &str) -> Result<EventSource, BuildError> {
         EventSource::builder(Client::new(connector), url).build()
@@ -148,42 +147,11 @@ pub struct EventSourceBuilder {
 }
 
 impl EventSourceBuilder {
-    /// Reconnection settings: initial retry, backoff bounds, retries, idle timeout,
-    /// server-error retries, decoder limits (see [`ClientConfig`]).
-    pub fn config(mut self, config: ClientConfig) -> Self {
-        self.options = self.options.config(config);
-        self
-    }
-
-    /// Sends this header with every request (say, `authorization`).
-    pub fn header(mut self, name: impl Into<String>, value: impl AsRef<[u8]>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
+    sse_core::source_builder_setters!();
 
     /// The request method (default `GET`).
     pub fn method(mut self, method: Method) -> Self {
         self.options = self.options.method(method.as_ref());
-        self
-    }
-
-    /// The request body, sent again on every attempt (default: none), for
-    /// `POST`-based streams.
-    pub fn body(mut self, body: impl Into<Bytes>) -> Self {
-        self.options = self.options.body(body);
-        self
-    }
-
-    /// Resumes from `id`: the first request already sends it as `Last-Event-ID`.
-    pub fn last_event_id(mut self, id: EventId) -> Self {
-        self.options = self.options.last_event_id(id);
-        self
-    }
-
-    /// Seeds the jitter of reconnection delays (default: random), for reproducible
-    /// runs.
-    pub fn seed(mut self, seed: u64) -> Self {
-        self.options = self.options.seed(seed);
         self
     }
 

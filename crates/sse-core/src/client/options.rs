@@ -109,3 +109,65 @@ impl SourceOptions {
         Ok(ClientDriver::new(machine, request))
     }
 }
+
+/// The setters every runtime's `EventSourceBuilder` has, each handing its value to
+/// the builder's `options:` [`SourceOptions`] field: `config`, `header`, `body`,
+/// `last_event_id` and `seed`. Invoke it inside the builder's `impl` block; the
+/// method (typed by each runtime's HTTP crate), the HTTP client and `build` stay the
+/// runtime's own.
+///
+/// ```
+/// use sse_core::client::SourceOptions;
+///
+/// struct Builder {
+///     options: SourceOptions,
+/// }
+///
+/// impl Builder {
+///     sse_core::source_builder_setters!();
+/// }
+///
+/// let builder = Builder { options: SourceOptions::default() }.seed(7).header("x-a", "1");
+/// # let _ = builder.options;
+/// ```
+#[macro_export]
+macro_rules! source_builder_setters {
+    () => {
+        /// The reconnection policy: initial retry, backoff bounds, retries, timeouts,
+        /// server-error retries, decoder limits (see `sse_core::ClientConfig`).
+        pub fn config(mut self, config: $crate::client::ClientConfig) -> Self {
+            self.options = self.options.config(config);
+            self
+        }
+
+        /// Sends this header with every request too (say, `authorization`); a name
+        /// given twice is sent twice. Checked by `build`.
+        pub fn header(
+            mut self,
+            name: impl ::core::convert::Into<::std::string::String>,
+            value: impl ::core::convert::AsRef<[u8]>,
+        ) -> Self {
+            self.options = self.options.header(name, value);
+            self
+        }
+
+        /// The request body, sent again on every attempt, for `POST`-based streams.
+        pub fn body(mut self, body: impl ::core::convert::Into<$crate::__private::Bytes>) -> Self {
+            self.options = self.options.body(body);
+            self
+        }
+
+        /// Resumes from `id`: the first request already sends it as `Last-Event-ID`.
+        pub fn last_event_id(mut self, id: $crate::EventId) -> Self {
+            self.options = self.options.last_event_id(id);
+            self
+        }
+
+        /// Seeds the jitter of reconnection delays (default: random), for
+        /// reproducible runs.
+        pub fn seed(mut self, seed: u64) -> Self {
+            self.options = self.options.seed(seed);
+            self
+        }
+    };
+}

@@ -5,10 +5,9 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use bytes::Bytes;
 use futures_core::Stream;
 use sse_core::client::{ClientDriver, SourceOptions};
-use sse_core::{ClientConfig, EventId, ReadyState, SourceEvent, StopReason};
+use sse_core::{EventId, ReadyState, SourceEvent, StopReason};
 
 use super::connection::Http;
 use super::request::{IntoSseRequest, client_request};
@@ -24,17 +23,17 @@ use super::{BuildError, HttpClient};
 ///   `Accept: text/event-stream`, `Cache-Control: no-cache` and, once an event had an
 ///   id, `Last-Event-ID`.
 /// - Redirects (301, 302, 303, 307, 308) are followed as a browser does, up to
-///   [`ClientConfig::max_redirects`] per attempt (20 by default): see
+///   [`ClientConfig::max_redirects`](sse_core::ClientConfig::max_redirects) per attempt (20 by default): see
 ///   [`ClientDriver`'s rules](ClientDriver#redirects).
 /// - Each attempt must get its response head within
-///   [`ClientConfig::connect_timeout`] (30 s by default), or it is retried like a
+///   [`ClientConfig::connect_timeout`](sse_core::ClientConfig::connect_timeout) (30 s by default), or it is retried like a
 ///   failed connection.
 /// - Reconnection follows the server's `retry:` time, with exponential backoff and
-///   jitter after failures, up to [`ClientConfig::max_retries`]; with
-///   [`ClientConfig::idle_timeout`] a connection silent for that long (no bytes, not
+///   jitter after failures, up to [`ClientConfig::max_retries`](sse_core::ClientConfig::max_retries); with
+///   [`ClientConfig::idle_timeout`](sse_core::ClientConfig::idle_timeout) a connection silent for that long (no bytes, not
 ///   even a keep-alive comment) is replaced.
 /// - It stops for good on 204 No Content, on a status other than 200 (5xx and 429
-///   are retried instead with [`ClientConfig::reconnect_on_server_error`]), on a 200
+///   are retried instead with [`ClientConfig::reconnect_on_server_error`](sse_core::ClientConfig::reconnect_on_server_error)), on a 200
 ///   that is not `text/event-stream`, and on input that breaks the decoder's limits:
 ///   the stream then yields `Err(`[`StopReason`]`)`, saying what was wrong, and ends.
 /// - [`close`](Self::close) (or dropping it) ends it; the stream then ends without an
@@ -73,7 +72,7 @@ impl fmt::Debug for EventSource {
 
 impl EventSource {
     /// An event source for `target` (a URL, or a whole request) with the default
-    /// [`ClientConfig`] and its own [`HttpClient`].
+    /// [`ClientConfig`](sse_core::ClientConfig) and its own [`HttpClient`].
     pub fn new(target: impl IntoSseRequest) -> Result<Self, BuildError> {
         EventSource::builder(target).build()
     }
@@ -131,11 +130,7 @@ pub struct EventSourceBuilder {
 }
 
 impl EventSourceBuilder {
-    /// The reconnection policy, idle timeout and decoder limits.
-    pub fn config(mut self, config: ClientConfig) -> Self {
-        self.options = self.options.config(config);
-        self
-    }
+    sse_core::source_builder_setters!();
 
     /// Sends requests through `client` (sharing its connection pool) instead of a
     /// client of its own.
@@ -144,37 +139,9 @@ impl EventSourceBuilder {
         self
     }
 
-    /// Resumes from `id`: the first request already sends `Last-Event-ID: id`. (A
-    /// `Last-Event-ID` header on the request does the same.)
-    pub fn last_event_id(mut self, id: EventId) -> Self {
-        self.options = self.options.last_event_id(id);
-        self
-    }
-
-    /// Sends this header with every request too (say, `authorization`); a name
-    /// given twice is sent twice. Checked by [`build`](Self::build).
-    pub fn header(mut self, name: impl Into<String>, value: impl AsRef<[u8]>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
-
     /// The request method (default: the request's, `GET` for a URL).
     pub fn method(mut self, method: http::Method) -> Self {
         self.options = self.options.method(method.as_str());
-        self
-    }
-
-    /// The request body, sent again on every attempt (default: the request's, empty
-    /// for a URL).
-    pub fn body(mut self, body: impl Into<Bytes>) -> Self {
-        self.options = self.options.body(body);
-        self
-    }
-
-    /// Seeds the jitter of reconnection delays (default: random), for reproducible
-    /// runs.
-    pub fn seed(mut self, seed: u64) -> Self {
-        self.options = self.options.seed(seed);
         self
     }
 
